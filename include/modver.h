@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What modver_core.c (the hook and the per-load state) and modver_policy.c (policy state, parameters,
+ * verdict accounting and logging) share.  Kernel-only.
+ */
+#ifndef MODVER_H
+#define MODVER_H
+
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+
+#include "modver_decide.h"
+
+/*
+ * The leading fields of the loader's private struct load_info (kernel/module/internal.h).  Their
+ * offsets have not changed from 6.1 to 7.3; nothing after them is stable, so nothing after them is
+ * read.  hdr/len are validated before use (mv_image_check()).
+ */
+struct modver_load_info {
+	const char *name;
+	struct module *mod;
+	const void *hdr;
+	unsigned long len;
+};
+
+struct modver_tally {
+	u32 checked;
+	u32 matched;
+	u32 mismatched;
+	u32 missing;
+	u32 unversioned;
+	u32 refused;
+	u32 admitted_offences;
+	u32 reported;		/* per-symbol lines printed for this load */
+};
+
+/*
+ * One module load in progress.  Lives in the kretprobe instance of load_module() (no allocation) and
+ * is linked on a list while that call runs; only the loading task touches the fields below @task.
+ */
+struct modver_load {
+	struct list_head node;
+	struct task_struct *task;
+	bool tracked;		/* false: a one-call record on the stack, no summary */
+	bool started;		/* first check_version call seen: tables parsed, policy fixed */
+	bool table_reported;
+	bool force_layout;
+	enum mv_policy policy;	/* fixed at the first check of a load, so a load is decided as one */
+	const void *image;
+	struct mv_tables tables;
+	struct mv_cursor cursor;
+	struct modver_tally tally;
+	char name[MODULE_NAME_LEN];
+};
+
+/* modver_policy.c */
+enum mv_policy modver_policy_now(void);
+bool modver_force_layout_now(void);
+void modver_account(struct modver_load *load, struct module *mod, const char *sym,
+		    const struct mv_verdict *v);
+void modver_report_summary(const struct modver_load *load, int load_ret);
+void modver_count_handed_back(const char *name, const char *why);
+void modver_report_totals(void);
+
+#endif /* MODVER_H */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-symbol verdicts and the policy decision: the contract of docs/design.md as pure code, shared by
+ * modver.ko and the userspace tests.
+ */
+#ifndef MODVER_DECIDE_H
+#define MODVER_DECIDE_H
+
+#include "modver_table.h"
+
+#define MV_LAYOUT_SYMBOL	"module_layout"
+
+enum mv_outcome {
+	MV_MATCH,		/* module CRC == kernel CRC */
+	MV_MISMATCH,		/* the CRCs differ */
+	MV_MISSING,		/* the module has a table, but no entry for the symbol */
+	MV_NO_TABLE,		/* the module has no version table at all */
+	MV_MALFORMED,		/* the module's table cannot be trusted: decided like MV_NO_TABLE */
+	MV_UNVERSIONED,		/* the exporter has no CRC */
+};
+
+enum mv_policy {
+	MV_POLICY_REFUSE,
+	MV_POLICY_WARN,
+	MV_POLICY_LOG,
+	MV_POLICY_COUNT,
+};
+
+enum mv_action {
+	MV_ADMIT,
+	MV_ADMIT_TAINT,		/* admitted despite an offence: the module gets TAINT_FORCED_MODULE */
+	MV_REFUSE,
+};
+
+struct mv_verdict {
+	enum mv_outcome outcome;
+	enum mv_action action;
+	bool layout;		/* the symbol is module_layout */
+	bool has_module_crc;
+	bool has_kernel_crc;
+	u64 module_crc;
+	u32 kernel_crc;
+};
+
+enum mv_action mv_decide(enum mv_outcome outcome, enum mv_policy policy, bool layout,
+			 bool force_layout);
+void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char *sym,
+		      const u32 *kernel_crc, enum mv_policy policy, bool force_layout,
+		      struct mv_verdict *v);
+int mv_policy_parse(const char *s);
+const char *mv_policy_name(enum mv_policy policy);
+const char *mv_outcome_name(enum mv_outcome outcome);
+
+#endif /* MODVER_DECIDE_H */

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Version tables of a module image: finding them in the ELF image the loader holds, validating them,
+ * and looking a symbol up in them.  Pure code: no allocation, no locking, no kernel-only API; every
+ * byte read is bounds-checked against the image length first, because the image is untrusted.
+ *
+ * Two formats exist:
+ *  - basic: "__versions", an array of struct modversion_info { unsigned long crc; char name[56]; }
+ *    (64 bytes per entry on 64-bit kernels);
+ *  - extended (Linux 6.14+, CONFIG_EXTENDED_MODVERSIONS): "__version_ext_crcs" (u32 array) and
+ *    "__version_ext_names" (NUL-separated names, same order).  When present it takes precedence.
+ */
+#ifndef MODVER_TABLE_H
+#define MODVER_TABLE_H
+
+#include "modver_types.h"
+
+#define MV_BASIC_ENTRY_SIZE	64
+#define MV_BASIC_NAME_LEN	(MV_BASIC_ENTRY_SIZE - sizeof(u64))
+
+#define MV_SEC_BASIC		"__versions"
+#define MV_SEC_EXT_CRCS		"__version_ext_crcs"
+#define MV_SEC_EXT_NAMES	"__version_ext_names"
+
+enum mv_table_kind {
+	MV_TABLE_NONE,		/* the module carries no version table at all */
+	MV_TABLE_BASIC,
+	MV_TABLE_EXTENDED,
+	MV_TABLE_MALFORMED,	/* a table is present but cannot be trusted: see ->error */
+};
+
+struct mv_tables {
+	enum mv_table_kind kind;
+	const char *error;		/* static reason, set when kind == MV_TABLE_MALFORMED */
+	u32 count;			/* entries of the table in use */
+	const u8 *basic;		/* MV_TABLE_BASIC: count entries of MV_BASIC_ENTRY_SIZE */
+	const u8 *ext_crcs;		/* MV_TABLE_EXTENDED: count little-endian u32 */
+	const char *ext_names;		/* MV_TABLE_EXTENDED: count NUL-terminated names */
+	u64 ext_names_len;
+};
+
+/*
+ * Where the next lookup should look first.  The loader asks for symbols in table order, starting with
+ * module_layout (the last entry), so pointing the hint just past the last hit makes every in-order
+ * lookup succeed on its first compare.  It is only ever a hint: each use is verified by a name compare
+ * and a miss falls back to a full scan, so a wrong hint costs time, never correctness.
+ */
+struct mv_cursor {
+	u32 index;
+	u64 name_off;			/* extended tables: offset of entry @index's name */
+	u64 compares;			/* name compares made through this cursor (for the benchmark) */
+};
+
+struct mv_entry {
+	const char *name;
+	u64 crc;
+	u32 index;
+};
+
+int mv_image_check(const void *image, u64 len, const char **why);
+void mv_tables_find(const void *image, u64 len, struct mv_tables *t);
+void mv_cursor_init(const struct mv_tables *t, struct mv_cursor *c);
+bool mv_lookup(const struct mv_tables *t, struct mv_cursor *c, const char *sym, struct mv_entry *e);
+const char *mv_table_kind_name(enum mv_table_kind kind);
+
+#endif /* MODVER_TABLE_H */

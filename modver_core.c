@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modver: a replacement for the module loader's symbol-version check (CONFIG_MODVERSIONS).
+ *
+ * Theory of operation
+ *
+ * The loader calls check_version(info, symbol, mod, crc) once for module_layout, early in
+ * load_module() and without module_mutex, then once per imported symbol from resolve_symbol() with
+ * module_mutex held.  modver puts a kprobe on check_version() whose pre-handler redirects the call to
+ * modver_check_version(), which has the same prototype (modver_arch.h says why that is sound), so the
+ * kernel's own check never runs.  The replacement runs in the loader's process context and may sleep.
+ *
+ * The replacement reads the candidate's version table straight from the image the loader holds
+ * (info->hdr, info->len: the only load_info fields modver trusts, and only after validating them),
+ * classifies the symbol (match, mismatch, missing, no table, unversioned export) and applies the
+ * policy (modver_policy.c).  If the image cannot be walked, the pre-handler lets the kernel's own
+ * check run instead, and counts that.
+ *
+ * A kretprobe on load_module() brackets each load: its entry handler links a per-load record (kept
+ * in the kretprobe instance, so nothing is allocated) on a list keyed by the loading task, the
+ * replacement finds it there, and the return handler prints the load's one summary line.  A task is
+ * inside at most one load_module() at a time, and several tasks can be inside at once, so the list
+ * has a lock; a record's other fields belong to its task alone.
+ *
+ * Unload safety: the pre-handler takes a reference on modver before redirecting and the replacement
+ * drops it as its last action, so rmmod cannot remove modver while a replacement call is pending.
+ * Once rmmod has begun, try_module_get() fails and the kernel's own check runs again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "modver.h"
+#include "modver_arch.h"
+
+#define MODVER_MAX_CONCURRENT_LOADS	64
+
+static LIST_HEAD(modver_loads);
+/* Raw: taken from kprobe handlers, which run with preemption disabled, also on PREEMPT_RT. */
+static DEFINE_RAW_SPINLOCK(modver_loads_lock);
+static bool modver_loads_tracked;
+
+static struct modver_load *modver_load_of(struct task_struct *task)
+{
+	struct modver_load *load, *found = NULL;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&modver_loads_lock, flags);
+	list_for_each_entry(load, &modver_loads, node) {
+		if (load->task == task) {
+			found = load;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
+	/* Only @task unlinks its own record, so it stays valid for @task after the unlock. */
+	return found;
+}
+
+/* kretprobe entry handler of load_module(); kprobe context. */
+static int modver_load_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct modver_load *load = (struct modver_load *)ri->data;
+	unsigned long flags;
+
+	memset(load, 0, sizeof(*load));
+	load->task = current;
+	load->tracked = true;
+	raw_spin_lock_irqsave(&modver_loads_lock, flags);
+	list_add(&load->node, &modver_loads);
+	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
+	return 0;
+}
+
+/* kretprobe return handler of load_module(); kprobe context, must not sleep. */
+static int modver_load_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct modver_load *load = (struct modver_load *)ri->data;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&modver_loads_lock, flags);
+	list_del(&load->node);
+	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
+	if (load->started)
+		modver_report_summary(load, (int)regs_return_value(regs));
+	return 0;
+}
+
+static struct kretprobe modver_load_probe = {
+	.kp.symbol_name = "load_module",
+	.entry_handler = modver_load_enter,
+	.handler = modver_load_leave,
+	.data_size = sizeof(struct modver_load),
+	.maxactive = MODVER_MAX_CONCURRENT_LOADS,
+};
+
+/* First check of a load (or any check of an untracked one): read the tables, fix the policy. */
+static void modver_load_start(struct modver_load *load, const struct modver_load_info *info)
+{
+	strscpy(load->name, info->name ? info->name : "(unnamed)", sizeof(load->name));
+	load->policy = modver_policy_now();
+	load->force_layout = modver_force_layout_now();
+	load->image = info->hdr;
+	mv_tables_find(info->hdr, info->len, &load->tables);
+	mv_cursor_init(&load->tables, &load->cursor);
+	load->started = true;
+}
+
+/*
+ * The replacement for check_version(), entered through the redirect with the caller's arguments and
+ * a reference on modver held for us by the pre-handler.  Process context; for module_layout called
+ * without module_mutex, for every other symbol with module_mutex held.  @crc is the exporter's
+ * __kcrctab entry (const s32 * before 6.15, const u32 * after: the same bits), NULL if it has none.
+ * Returns 1 to admit the symbol, 0 to refuse it, as check_version() does.
+ */
+static noinline int modver_check_version(const struct modver_load_info *info, const char *symname,
+					 struct module *mod, const u32 *crc)
+{
+	struct modver_load *load = modver_load_of(current);
+	struct modver_load untracked;
+	struct mv_verdict verdict;
+
+	if (!load) {
+		/* Not bracketed by the kretprobe (it ran out of instances): decide this call alone. */
+		memset(&untracked, 0, sizeof(untracked));
+		load = &untracked;
+	}
+	/* The image does not move during a load; re-read the tables if it ever does. */
+	if (!load->started || load->image != info->hdr)
+		modver_load_start(load, info);
+
+	mv_verify_symbol(&load->tables, &load->cursor, symname, crc, load->policy,
+			 load->force_layout, &verdict);
+	modver_account(load, mod, symname, &verdict);
+
+	module_put(THIS_MODULE);
+	return verdict.action != MV_REFUSE;
+}
+
+/* kprobe pre-handler on check_version(); kprobe context, preemption disabled. */
+static int modver_check_version_probe(struct kprobe *p, struct pt_regs *regs)
+{
+	const struct modver_load_info *info = (void *)modver_arch_argument(regs, 0);
+	const char *why = "no load_info";
+
+	if (!info || mv_image_check(info->hdr, info->len, &why) != 0) {
+		modver_count_handed_back(info ? info->name : NULL, why);
+		return 0;	/* the kernel's own check_version() runs */
+	}
+	if (!try_module_get(THIS_MODULE))
+		return 0;	/* modver is being removed: stock behaviour */
+	modver_arch_redirect(regs, modver_check_version);
+	return 1;
+}
+
+static struct kprobe modver_check_version_kprobe = {
+	.symbol_name = "check_version",
+	.pre_handler = modver_check_version_probe,
+};
+
+static int __init modver_init(void)
+{
+	int err;
+
+	if (!IS_ENABLED(CONFIG_KPROBES)) {
+		pr_err("this kernel has no kprobes (CONFIG_KPROBES=n): cannot replace check_version\n");
+		return -EOPNOTSUPP;
+	}
+
+	err = register_kretprobe(&modver_load_probe);
+	if (err)
+		pr_warn("cannot track loads (kretprobe on load_module: %pe): verdicts are enforced, per-module summaries are not printed\n",
+			ERR_PTR(err));
+	modver_loads_tracked = !err;
+
+	err = register_kprobe(&modver_check_version_kprobe);
+	if (err == -ENOENT || err == -EINVAL) {
+		pr_err("this kernel has no check_version (built without CONFIG_MODVERSIONS?): nothing to replace\n");
+		goto fail_untrack;
+	}
+	if (err) {
+		pr_err("cannot probe check_version: %pe\n", ERR_PTR(err));
+		goto fail_untrack;
+	}
+
+	pr_info("replacing check_version, policy %s%s\n", mv_policy_name(modver_policy_now()),
+		modver_force_layout_now() ? ", module_layout mismatches admitted (force_module_layout)" : "");
+	return 0;
+
+fail_untrack:
+	if (modver_loads_tracked)
+		unregister_kretprobe(&modver_load_probe);
+	return err;
+}
+
+static void __exit modver_exit(void)
+{
+	unregister_kprobe(&modver_check_version_kprobe);
+	if (modver_loads_tracked) {
+		unregister_kretprobe(&modver_load_probe);
+		if (modver_load_probe.nmissed)
+			pr_info("%d loads were not tracked (more than %d at once)\n",
+				modver_load_probe.nmissed, MODVER_MAX_CONCURRENT_LOADS);
+	}
+	/*
+	 * A replacement call drops its module reference just before it returns, so a task can still be
+	 * on its last instructions, even preempted there.  Tasks RCU waits until every task has passed
+	 * a voluntary context switch, which such a task does only after leaving modver's text.
+	 */
+	synchronize_rcu_tasks();
+	modver_report_totals();
+	pr_info("check_version restored\n");
+}
+
+module_init(modver_init);
+module_exit(modver_exit);
+
+MODULE_DESCRIPTION("Replaces the module loader's symbol-version check with a verifier and policy");
+MODULE_LICENSE("GPL");

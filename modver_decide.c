@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdicts and the policy decision (docs/design.md, "Policies").  Pure code shared by modver.ko and
+ * the userspace tests.
+ */
+#include "modver_decide.h"
+
+/**
+ * mv_decide() - what to do with one imported symbol
+ * @outcome: what the verifier found
+ * @policy: the policy in force for this load
+ * @layout: the symbol is module_layout, the struct-module layout CRC
+ * @force_layout: the explicit switch that lets policies other than refuse admit a bad module_layout
+ *
+ * module_layout is structural: a module whose idea of struct module differs from the kernel's cannot
+ * be admitted safely, so a mismatch or missing entry there is refused under every policy unless
+ * @force_layout says otherwise.  "No table" and a malformed table are unverifiable: refused under
+ * refuse (stricter than the stock kernel, which force-loads), admitted and tainted otherwise.
+ *
+ * Return: the action for this symbol.
+ */
+enum mv_action mv_decide(enum mv_outcome outcome, enum mv_policy policy, bool layout,
+			 bool force_layout)
+{
+	switch (outcome) {
+	case MV_MATCH:
+	case MV_UNVERSIONED:
+		return MV_ADMIT;
+	case MV_MISMATCH:
+	case MV_MISSING:
+		if (layout && !force_layout)
+			return MV_REFUSE;
+		break;
+	case MV_NO_TABLE:
+	case MV_MALFORMED:
+		break;
+	}
+	return policy == MV_POLICY_WARN || policy == MV_POLICY_LOG ? MV_ADMIT_TAINT : MV_REFUSE;
+}
+
+/**
+ * mv_verify_symbol() - classify one symbol of a load and decide on it
+ * @t: the module's version tables
+ * @c: lookup hint for this load
+ * @sym: the symbol the loader asks about
+ * @kernel_crc: the exporter's CRC, or NULL when the exporter has none
+ * @policy: the policy in force for this load
+ * @force_layout: see mv_decide()
+ * @v: the verdict
+ */
+void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char *sym,
+		      const u32 *kernel_crc, enum mv_policy policy, bool force_layout,
+		      struct mv_verdict *v)
+{
+	struct mv_entry e;
+
+	memset(v, 0, sizeof(*v));
+	v->layout = strcmp(sym, MV_LAYOUT_SYMBOL) == 0;
+	if (kernel_crc) {
+		v->has_kernel_crc = true;
+		v->kernel_crc = *kernel_crc;
+	}
+
+	if (!kernel_crc) {
+		v->outcome = MV_UNVERSIONED;
+	} else if (t->kind == MV_TABLE_NONE) {
+		v->outcome = MV_NO_TABLE;
+	} else if (t->kind == MV_TABLE_MALFORMED) {
+		v->outcome = MV_MALFORMED;
+	} else if (!mv_lookup(t, c, sym, &e)) {
+		v->outcome = MV_MISSING;
+	} else {
+		v->has_module_crc = true;
+		v->module_crc = e.crc;
+		/* As the kernel compares: the full entry against the zero-extended 32-bit CRC. */
+		v->outcome = e.crc == (u64)v->kernel_crc ? MV_MATCH : MV_MISMATCH;
+	}
+	v->action = mv_decide(v->outcome, policy, v->layout, force_layout);
+}
+
+static const char *const mv_policy_names[MV_POLICY_COUNT] = {
+	[MV_POLICY_REFUSE] = "refuse",
+	[MV_POLICY_WARN] = "warn",
+	[MV_POLICY_LOG] = "log",
+};
+
+/**
+ * mv_policy_parse() - a policy from its name, as written to sysfs or given as a parameter
+ * @s: "refuse", "warn" or "log" ("log-only" is accepted for log), one trailing newline allowed
+ *
+ * Return: the policy, or -1 if @s names none.
+ */
+int mv_policy_parse(const char *s)
+{
+	size_t len = strlen(s);
+	int p;
+
+	if (len && s[len - 1] == '\n')
+		len--;
+	if (len == strlen("log-only") && memcmp(s, "log-only", len) == 0)
+		return MV_POLICY_LOG;
+	for (p = 0; p < MV_POLICY_COUNT; p++)
+		if (len == strlen(mv_policy_names[p]) && memcmp(s, mv_policy_names[p], len) == 0)
+			return p;
+	return -1;
+}
+
+const char *mv_policy_name(enum mv_policy policy)
+{
+	return (unsigned int)policy < MV_POLICY_COUNT ? mv_policy_names[policy] : "?";
+}
+
+const char *mv_outcome_name(enum mv_outcome outcome)
+{
+	switch (outcome) {
+	case MV_MATCH:
+		return "match";
+	case MV_MISMATCH:
+		return "mismatch";
+	case MV_MISSING:
+		return "missing";
+	case MV_NO_TABLE:
+		return "no table";
+	case MV_MALFORMED:
+		return "malformed table";
+	case MV_UNVERSIONED:
+		return "unversioned export";
+	}
+	return "?";
+}

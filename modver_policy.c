@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modver's policy: the global policy and the module_layout switch (module parameters, switchable at
+ * run time through /sys/module/modver/parameters/), the accounting of each verdict (tainting,
+ * counters) and every line modver logs about a load.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/panic.h>
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+
+#include "modver.h"
+
+/* Per-symbol lines printed per load before the rest are only counted in the summary. */
+#define MODVER_REPORT_MAX	32
+
+static int modver_policy = MV_POLICY_REFUSE;
+static bool modver_force_layout;
+
+static struct {
+	atomic64_t modules;
+	atomic64_t symbols;
+	atomic64_t mismatched;
+	atomic64_t missing;
+	atomic64_t refused;
+	atomic64_t admitted_offences;
+	atomic64_t handed_back;
+} modver_totals;
+
+enum mv_policy modver_policy_now(void)
+{
+	return READ_ONCE(modver_policy);
+}
+
+bool modver_force_layout_now(void)
+{
+	return READ_ONCE(modver_force_layout);
+}
+
+/* Parameter writes come from module load (parse_args) or from a sysfs write: process context. */
+static int modver_policy_set(const char *val, const struct kernel_param *kp)
+{
+	int policy = mv_policy_parse(val);
+	int old;
+
+	if (policy < 0) {
+		pr_err("invalid policy '%.*s' (expected refuse, warn or log); policy stays %s\n",
+		       (int)strcspn(val, "\n"), val, mv_policy_name(modver_policy_now()));
+		return -EINVAL;
+	}
+	old = xchg(&modver_policy, policy);
+	if (old != policy)
+		pr_notice("policy changed from %s to %s by pid %d (%s)\n", mv_policy_name(old),
+			  mv_policy_name(policy), task_pid_nr(current), current->comm);
+	return 0;
+}
+
+static int modver_policy_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n", mv_policy_name(modver_policy_now()));
+}
+
+static const struct kernel_param_ops modver_policy_ops = {
+	.set = modver_policy_set,
+	.get = modver_policy_get,
+};
+module_param_cb(policy, &modver_policy_ops, NULL, 0644);
+MODULE_PARM_DESC(policy,
+		 "What a symbol-version offence does: refuse (default: refuse the load), warn (admit, warn, taint F) or log (admit, record, taint F)");
+
+static int modver_force_layout_set(const char *val, const struct kernel_param *kp)
+{
+	bool old = modver_force_layout_now();
+	int err = param_set_bool(val, kp);
+
+	if (!err && old != modver_force_layout_now())
+		pr_warn("force_module_layout %s by pid %d (%s)%s\n",
+			modver_force_layout_now() ? "set" : "cleared", task_pid_nr(current), current->comm,
+			modver_force_layout_now() ? ": warn and log now admit modules built for another struct module layout" : "");
+	return err;
+}
+
+static const struct kernel_param_ops modver_force_layout_ops = {
+	.set = modver_force_layout_set,
+	.get = param_get_bool,
+};
+module_param_cb(force_module_layout, &modver_force_layout_ops, &modver_force_layout, 0644);
+MODULE_PARM_DESC(force_module_layout,
+		 "Let warn and log admit a module_layout mismatch (unsafe: struct module differs; default N)");
+
+static const char *modver_level(const struct modver_load *load, const struct mv_verdict *v)
+{
+	if (v->action == MV_REFUSE)
+		return KERN_ERR;
+	return load->policy == MV_POLICY_WARN ? KERN_WARNING : KERN_INFO;
+}
+
+static const char *modver_action_name(enum mv_action action)
+{
+	return action == MV_REFUSE ? "refused" : action == MV_ADMIT_TAINT ? "admitted, tainted F" : "admitted";
+}
+
+/* Why an offence was refused although the policy admits offences. */
+static const char *modver_refusal_note(const struct modver_load *load, const struct mv_verdict *v)
+{
+	if (v->action == MV_REFUSE && v->layout && load->policy != MV_POLICY_REFUSE)
+		return ", module_layout is structural";
+	return "";
+}
+
+static void modver_report_symbol(struct modver_load *load, const char *sym,
+				 const struct mv_verdict *v)
+{
+	char module_crc[24] = "none", kernel_crc[24] = "none";
+
+	if (v->has_module_crc)
+		snprintf(module_crc, sizeof(module_crc), "0x%08llx", (unsigned long long)v->module_crc);
+	if (v->has_kernel_crc)
+		snprintf(kernel_crc, sizeof(kernel_crc), "0x%08x", v->kernel_crc);
+	printk("%s" pr_fmt("%s: %s: %s, module crc %s, kernel crc %s: %s (policy %s%s)\n"),
+	       modver_level(load, v), load->name, sym, mv_outcome_name(v->outcome), module_crc,
+	       kernel_crc, modver_action_name(v->action), mv_policy_name(load->policy),
+	       modver_refusal_note(load, v));
+}
+
+static void modver_report_table(struct modver_load *load, const struct mv_verdict *v)
+{
+	if (v->outcome == MV_MALFORMED)
+		printk("%s" pr_fmt("%s: malformed version table (%s): %s (policy %s)\n"),
+		       modver_level(load, v), load->name, load->tables.error,
+		       modver_action_name(v->action), mv_policy_name(load->policy));
+	else
+		printk("%s" pr_fmt("%s: no version table: %s (policy %s)\n"), modver_level(load, v),
+		       load->name, modver_action_name(v->action), mv_policy_name(load->policy));
+}
+
+static void modver_taint(struct module *mod)
+{
+	/* What the kernel's try_to_force_load() does: taint the kernel and the module, F. */
+	add_taint(TAINT_FORCED_MODULE, LOCKDEP_NOW_UNRELIABLE);
+	set_bit(TAINT_FORCED_MODULE, &mod->taints);
+}
+
+/**
+ * modver_account() - count, log and act on one verdict of a load
+ * @load: the load; owned by the calling task
+ * @mod: the loader's module (the temporary copy for module_layout, the final one after)
+ * @sym: the symbol
+ * @v: its verdict
+ *
+ * Called from the replacement check_version(), process context, with or without module_mutex.
+ * A load logs each offending symbol up to MODVER_REPORT_MAX lines and a table-level offence (no or
+ * malformed table) once; a load that modver could not track is rate-limited instead.
+ */
+void modver_account(struct modver_load *load, struct module *mod, const char *sym,
+		    const struct mv_verdict *v)
+{
+	static DEFINE_RATELIMIT_STATE(untracked_rs, 5 * HZ, 20);
+	struct modver_tally *t = &load->tally;
+	bool table_level = v->outcome == MV_NO_TABLE || v->outcome == MV_MALFORMED;
+
+	t->checked++;
+	atomic64_inc(&modver_totals.symbols);
+	switch (v->outcome) {
+	case MV_MATCH:
+		t->matched++;
+		break;
+	case MV_UNVERSIONED:
+		t->unversioned++;
+		break;
+	case MV_MISMATCH:
+		t->mismatched++;
+		atomic64_inc(&modver_totals.mismatched);
+		break;
+	case MV_MISSING:
+		t->missing++;
+		atomic64_inc(&modver_totals.missing);
+		break;
+	case MV_NO_TABLE:
+	case MV_MALFORMED:
+		break;
+	}
+	if (v->action == MV_REFUSE)
+		t->refused++;
+	if (v->action == MV_ADMIT_TAINT) {
+		t->admitted_offences++;
+		modver_taint(mod);
+	}
+	if (v->action == MV_ADMIT)
+		return;
+
+	if (!load->tracked) {
+		if (!__ratelimit(&untracked_rs))
+			return;
+	} else if (table_level) {
+		if (load->table_reported)
+			return;
+		load->table_reported = true;
+	} else if (t->reported++ >= MODVER_REPORT_MAX) {
+		return;
+	}
+	if (table_level)
+		modver_report_table(load, v);
+	else
+		modver_report_symbol(load, sym, v);
+}
+
+/**
+ * modver_report_summary() - the one summary line of a checked load
+ * @load: the load, no longer reachable by any other path
+ * @load_ret: what load_module() returned
+ *
+ * Called from the kretprobe return handler of load_module(): kprobe context, must not sleep.
+ */
+void modver_report_summary(const struct modver_load *load, int load_ret)
+{
+	const struct modver_tally *t = &load->tally;
+	const char *level = t->refused ? KERN_ERR : t->admitted_offences ? KERN_WARNING : KERN_INFO;
+	const char *decision = t->refused ? "refused" :
+			       t->admitted_offences ? "admitted, tainted F" : "admitted";
+	u32 unreported = t->reported > MODVER_REPORT_MAX ? t->reported - MODVER_REPORT_MAX : 0;
+	char outcome[48] = "";
+
+	atomic64_inc(&modver_totals.modules);
+	if (t->refused)
+		atomic64_inc(&modver_totals.refused);
+	else if (t->admitted_offences)
+		atomic64_inc(&modver_totals.admitted_offences);
+	if (!t->refused && load_ret < 0)
+		snprintf(outcome, sizeof(outcome), " (the load failed later: %d)", load_ret);
+
+	printk("%s" pr_fmt("%s: summary: checked %u, matched %u, mismatched %u, missing %u, unversioned %u, table %s, policy %s: %s%s\n"),
+	       level, load->name, t->checked, t->matched, t->mismatched, t->missing, t->unversioned,
+	       mv_table_kind_name(load->tables.kind), mv_policy_name(load->policy), decision,
+	       outcome);
+	if (unreported)
+		printk("%s" pr_fmt("%s: %u more offending symbols not shown\n"), level, load->name,
+		       unreported);
+}
+
+/* Called from the check_version() pre-handler: kprobe context. */
+void modver_count_handed_back(const char *name, const char *why)
+{
+	atomic64_inc(&modver_totals.handed_back);
+	pr_warn_ratelimited("%s: image not readable (%s): decision handed back to the kernel's check_version\n",
+			    name ? name : "(unnamed)", why);
+}
+
+void modver_report_totals(void)
+{
+	pr_info("totals: %lld modules checked, %lld symbols, %lld mismatched, %lld missing, %lld modules refused, %lld admitted with offences, %lld checks handed back to the kernel\n",
+		atomic64_read(&modver_totals.modules), atomic64_read(&modver_totals.symbols),
+		atomic64_read(&modver_totals.mismatched), atomic64_read(&modver_totals.missing),
+		atomic64_read(&modver_totals.refused),
+		atomic64_read(&modver_totals.admitted_offences),
+		atomic64_read(&modver_totals.handed_back));
+}
