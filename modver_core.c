@@ -5,10 +5,11 @@
  * Theory of operation
  *
  * The loader calls check_version(info, symbol, mod, crc) once for module_layout, early in
- * load_module() and without module_mutex, then once per imported symbol from resolve_symbol() with
- * module_mutex held.  modver puts a kprobe on check_version() whose pre-handler redirects the call to
- * modver_check_version(), which has the same prototype (modver_arch.h says why that is sound), so the
- * kernel's own check never runs.  The replacement runs in the loader's process context and may sleep.
+ * load_module() and without module_mutex, then once per imported symbol from resolve_symbol()
+ * with module_mutex held.  modver puts a kprobe on check_version() whose pre-handler redirects
+ * the call to modver_check_version(), which has the same prototype (modver_arch.h says why that
+ * is sound), so the kernel's own check never runs.  The replacement runs in the loader's process
+ * context and may sleep.
  *
  * The replacement reads the candidate's version table straight from the image the loader holds
  * (info->hdr, info->len: the only load_info fields modver trusts, and only after validating them),
@@ -126,7 +127,7 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 	struct mv_verdict verdict;
 
 	if (!load) {
-		/* Not bracketed by the kretprobe (it ran out of instances): decide this call alone. */
+		/* Not bracketed by the kretprobe (out of instances): decide this call alone. */
 		memset(&untracked, 0, sizeof(untracked));
 		load = &untracked;
 	}
@@ -189,7 +190,7 @@ static int __init modver_init(void)
 	}
 
 	pr_info("replacing check_version, policy %s%s\n", mv_policy_name(modver_policy_now()),
-		modver_force_layout_now() ? ", module_layout mismatches admitted (force_module_layout)" : "");
+		modver_force_layout_now() ? ", force_module_layout set" : "");
 	return 0;
 
 fail_untrack:
@@ -208,9 +209,10 @@ static void __exit modver_exit(void)
 				modver_load_probe.nmissed, MODVER_MAX_CONCURRENT_LOADS);
 	}
 	/*
-	 * A replacement call drops its module reference just before it returns, so a task can still be
-	 * on its last instructions, even preempted there.  Tasks RCU waits until every task has passed
-	 * a voluntary context switch, which such a task does only after leaving modver's text.
+	 * A replacement call drops its module reference just before it returns, so a task can
+	 * still be on its last instructions, even preempted there.  Tasks RCU waits until every
+	 * task has passed a voluntary context switch, which such a task does only after leaving
+	 * modver's text.
 	 */
 	synchronize_rcu_tasks();
 	modver_report_totals();

@@ -12,10 +12,10 @@
  * @layout: the symbol is module_layout, the struct-module layout CRC
  * @force_layout: the explicit switch that lets policies other than refuse admit a bad module_layout
  *
- * module_layout is structural: a module whose idea of struct module differs from the kernel's cannot
- * be admitted safely, so a mismatch or missing entry there is refused under every policy unless
- * @force_layout says otherwise.  "No table" and a malformed table are unverifiable: refused under
- * refuse (stricter than the stock kernel, which force-loads), admitted and tainted otherwise.
+ * module_layout is structural: a module whose idea of struct module differs from the kernel's
+ * cannot be admitted safely, so a mismatch or missing entry there is refused under every policy
+ * unless @force_layout says otherwise. "No table" and a malformed table are unverifiable: refused
+ * under refuse (stricter than the stock kernel, which force-loads), admitted and tainted otherwise.
  *
  * Return: the action for this symbol.
  */

@@ -78,11 +78,15 @@ static int modver_force_layout_set(const char *val, const struct kernel_param *k
 	bool old = modver_force_layout_now();
 	int err = param_set_bool(val, kp);
 
-	if (!err && old != modver_force_layout_now())
-		pr_warn("force_module_layout %s by pid %d (%s)%s\n",
-			modver_force_layout_now() ? "set" : "cleared", task_pid_nr(current), current->comm,
-			modver_force_layout_now() ? ": warn and log now admit modules built for another struct module layout" : "");
-	return err;
+	if (err || old == modver_force_layout_now())
+		return err;
+	if (modver_force_layout_now())
+		pr_warn("force_module_layout set by pid %d (%s): warn and log now admit modules built for another struct module layout\n",
+			task_pid_nr(current), current->comm);
+	else
+		pr_notice("force_module_layout cleared by pid %d (%s)\n", task_pid_nr(current),
+			  current->comm);
+	return 0;
 }
 
 static const struct kernel_param_ops modver_force_layout_ops = {
@@ -93,16 +97,51 @@ module_param_cb(force_module_layout, &modver_force_layout_ops, &modver_force_lay
 MODULE_PARM_DESC(force_module_layout,
 		 "Let warn and log admit a module_layout mismatch (unsafe: struct module differs; default N)");
 
-static const char *modver_level(const struct modver_load *load, const struct mv_verdict *v)
+/* Refusals are errors, offences admitted under warn are warnings, the rest is information. */
+enum modver_severity { MODVER_INFO, MODVER_WARNING, MODVER_ERROR };
+
+static __printf(2, 3) void modver_log(enum modver_severity severity, const char *fmt, ...)
 {
-	if (v->action == MV_REFUSE)
-		return KERN_ERR;
-	return load->policy == MV_POLICY_WARN ? KERN_WARNING : KERN_INFO;
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	switch (severity) {
+	case MODVER_ERROR:
+		pr_err("%pV", &vaf);
+		break;
+	case MODVER_WARNING:
+		pr_warn("%pV", &vaf);
+		break;
+	case MODVER_INFO:
+		pr_info("%pV", &vaf);
+		break;
+	}
+	va_end(args);
+}
+
+static enum modver_severity modver_severity(enum mv_policy policy, enum mv_action action)
+{
+	if (action == MV_REFUSE)
+		return MODVER_ERROR;
+	if (action == MV_ADMIT_TAINT && policy == MV_POLICY_WARN)
+		return MODVER_WARNING;
+	return MODVER_INFO;
 }
 
 static const char *modver_action_name(enum mv_action action)
 {
-	return action == MV_REFUSE ? "refused" : action == MV_ADMIT_TAINT ? "admitted, tainted F" : "admitted";
+	switch (action) {
+	case MV_REFUSE:
+		return "refused";
+	case MV_ADMIT_TAINT:
+		return "admitted, tainted F";
+	case MV_ADMIT:
+		break;
+	}
+	return "admitted";
 }
 
 /* Why an offence was refused although the policy admits offences. */
@@ -119,24 +158,28 @@ static void modver_report_symbol(struct modver_load *load, const char *sym,
 	char module_crc[24] = "none", kernel_crc[24] = "none";
 
 	if (v->has_module_crc)
-		snprintf(module_crc, sizeof(module_crc), "0x%08llx", (unsigned long long)v->module_crc);
+		snprintf(module_crc, sizeof(module_crc), "0x%08llx",
+			 (unsigned long long)v->module_crc);
 	if (v->has_kernel_crc)
 		snprintf(kernel_crc, sizeof(kernel_crc), "0x%08x", v->kernel_crc);
-	printk("%s" pr_fmt("%s: %s: %s, module crc %s, kernel crc %s: %s (policy %s%s)\n"),
-	       modver_level(load, v), load->name, sym, mv_outcome_name(v->outcome), module_crc,
-	       kernel_crc, modver_action_name(v->action), mv_policy_name(load->policy),
-	       modver_refusal_note(load, v));
+	modver_log(modver_severity(load->policy, v->action),
+		   "%s: %s: %s, module crc %s, kernel crc %s: %s (policy %s%s)\n",
+		   load->name, sym, mv_outcome_name(v->outcome), module_crc, kernel_crc,
+		   modver_action_name(v->action), mv_policy_name(load->policy),
+		   modver_refusal_note(load, v));
 }
 
 static void modver_report_table(struct modver_load *load, const struct mv_verdict *v)
 {
+	enum modver_severity severity = modver_severity(load->policy, v->action);
+
 	if (v->outcome == MV_MALFORMED)
-		printk("%s" pr_fmt("%s: malformed version table (%s): %s (policy %s)\n"),
-		       modver_level(load, v), load->name, load->tables.error,
-		       modver_action_name(v->action), mv_policy_name(load->policy));
+		modver_log(severity, "%s: malformed version table (%s): %s (policy %s)\n",
+			   load->name, load->tables.error, modver_action_name(v->action),
+			   mv_policy_name(load->policy));
 	else
-		printk("%s" pr_fmt("%s: no version table: %s (policy %s)\n"), modver_level(load, v),
-		       load->name, modver_action_name(v->action), mv_policy_name(load->policy));
+		modver_log(severity, "%s: no version table: %s (policy %s)\n", load->name,
+			   modver_action_name(v->action), mv_policy_name(load->policy));
 }
 
 static void modver_taint(struct module *mod)
@@ -220,9 +263,9 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 void modver_report_summary(const struct modver_load *load, int load_ret)
 {
 	const struct modver_tally *t = &load->tally;
-	const char *level = t->refused ? KERN_ERR : t->admitted_offences ? KERN_WARNING : KERN_INFO;
-	const char *decision = t->refused ? "refused" :
-			       t->admitted_offences ? "admitted, tainted F" : "admitted";
+	enum mv_action decision = t->refused ? MV_REFUSE :
+				  t->admitted_offences ? MV_ADMIT_TAINT : MV_ADMIT;
+	enum modver_severity severity = modver_severity(load->policy, decision);
 	u32 unreported = t->reported > MODVER_REPORT_MAX ? t->reported - MODVER_REPORT_MAX : 0;
 	char outcome[48] = "";
 
@@ -234,13 +277,14 @@ void modver_report_summary(const struct modver_load *load, int load_ret)
 	if (!t->refused && load_ret < 0)
 		snprintf(outcome, sizeof(outcome), " (the load failed later: %d)", load_ret);
 
-	printk("%s" pr_fmt("%s: summary: checked %u, matched %u, mismatched %u, missing %u, unversioned %u, table %s, policy %s: %s%s\n"),
-	       level, load->name, t->checked, t->matched, t->mismatched, t->missing, t->unversioned,
-	       mv_table_kind_name(load->tables.kind), mv_policy_name(load->policy), decision,
-	       outcome);
+	modver_log(severity,
+		   "%s: summary: checked %u, matched %u, mismatched %u, missing %u, unversioned %u, table %s, policy %s: %s%s\n",
+		   load->name, t->checked, t->matched, t->mismatched, t->missing, t->unversioned,
+		   mv_table_kind_name(load->tables.kind), mv_policy_name(load->policy),
+		   modver_action_name(decision), outcome);
 	if (unreported)
-		printk("%s" pr_fmt("%s: %u more offending symbols not shown\n"), level, load->name,
-		       unreported);
+		modver_log(severity, "%s: %u more offending symbols not shown\n", load->name,
+			   unreported);
 }
 
 /* Called from the check_version() pre-handler: kprobe context. */

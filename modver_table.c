@@ -2,8 +2,8 @@
 /*
  * Finding, validating and searching a module image's version tables.
  *
- * Pure code shared by modver.ko and the userspace tests: the image is untrusted, so every offset and
- * size is checked against the image length before it is used, and nothing is allocated.
+ * Pure code shared by modver.ko and the userspace tests: the image is untrusted, so every offset
+ * and size is checked against the image length before it is used, and nothing is allocated.
  */
 #include "modver_table.h"
 
@@ -21,11 +21,11 @@ static bool mv_range_ok(u64 len, u64 off, u64 size)
 	return off <= len && size <= len - off;
 }
 
-static const Elf64_Shdr *mv_shdrs(const void *image)
+static const struct elf64_shdr *mv_shdrs(const void *image)
 {
-	const Elf64_Ehdr *eh = image;
+	const struct elf64_hdr *eh = image;
 
-	return (const Elf64_Shdr *)((const u8 *)image + eh->e_shoff);
+	return (const struct elf64_shdr *)((const u8 *)image + eh->e_shoff);
 }
 
 /**
@@ -35,16 +35,16 @@ static const Elf64_Shdr *mv_shdrs(const void *image)
  * @why: set to a static reason when the image is rejected
  *
  * Checks only what is needed to find sections by name: the ELF header, the section header table and
- * the section name table.  A failure here means modver cannot read this image, not that the module is
- * bad (the kernel has validated the image before it asks for symbol versions): callers hand the
+ * the section name table. A failure here means modver cannot read this image, not that the module
+ * is bad (the kernel has validated the image before it asks for symbol versions): callers hand the
  * decision back to the kernel's own check instead of guessing.
  *
  * Return: 0 if the image can be walked, -1 otherwise.
  */
 int mv_image_check(const void *image, u64 len, const char **why)
 {
-	const Elf64_Ehdr *eh = image;
-	const Elf64_Shdr *strsec;
+	const struct elf64_hdr *eh = image;
+	const struct elf64_shdr *strsec;
 
 	if (!image || len < sizeof(*eh)) {
 		*why = "image shorter than an ELF header";
@@ -58,8 +58,9 @@ int mv_image_check(const void *image, u64 len, const char **why)
 		*why = "not a native 64-bit ELF image";
 		return -1;
 	}
-	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shnum == 0 || eh->e_shoff % 8 != 0 ||
-	    !mv_range_ok(len, eh->e_shoff, (u64)eh->e_shnum * sizeof(Elf64_Shdr))) {
+	if (eh->e_shentsize != sizeof(struct elf64_shdr) || eh->e_shnum == 0 ||
+	    eh->e_shoff % 8 != 0 ||
+	    !mv_range_ok(len, eh->e_shoff, (u64)eh->e_shnum * sizeof(struct elf64_shdr))) {
 		*why = "section header table outside the image";
 		return -1;
 	}
@@ -68,7 +69,8 @@ int mv_image_check(const void *image, u64 len, const char **why)
 		return -1;
 	}
 	strsec = &mv_shdrs(image)[eh->e_shstrndx];
-	if (strsec->sh_type == SHT_NOBITS || !mv_range_ok(len, strsec->sh_offset, strsec->sh_size)) {
+	if (strsec->sh_type == SHT_NOBITS ||
+	    !mv_range_ok(len, strsec->sh_offset, strsec->sh_size)) {
 		*why = "section name table outside the image";
 		return -1;
 	}
@@ -151,9 +153,9 @@ static const char *mv_parse_extended(const u8 *crcs, u64 crcs_size, const char *
 void mv_tables_find(const void *image, u64 len, struct mv_tables *t)
 {
 	static const char *const wanted[] = { MV_SEC_BASIC, MV_SEC_EXT_CRCS, MV_SEC_EXT_NAMES };
-	const Elf64_Shdr *found[3] = { NULL, NULL, NULL };
-	const Elf64_Ehdr *eh = image;
-	const Elf64_Shdr *shdrs, *strsec;
+	const struct elf64_shdr *found[3] = { NULL, NULL, NULL };
+	const struct elf64_hdr *eh = image;
+	const struct elf64_shdr *shdrs, *strsec;
 	const u8 *base = image;
 	const char *names, *why;
 	unsigned int i, w;
@@ -166,7 +168,7 @@ void mv_tables_find(const void *image, u64 len, struct mv_tables *t)
 	names = (const char *)base + strsec->sh_offset;
 
 	for (i = 1; i < eh->e_shnum; i++) {
-		const Elf64_Shdr *sh = &shdrs[i];
+		const struct elf64_shdr *sh = &shdrs[i];
 
 		for (w = 0; w < 3; w++)
 			if (mv_section_is(names, strsec->sh_size, sh->sh_name, wanted[w]))
@@ -184,7 +186,8 @@ void mv_tables_find(const void *image, u64 len, struct mv_tables *t)
 
 	if (found[1] && found[2])
 		why = mv_parse_extended(base + found[1]->sh_offset, found[1]->sh_size,
-					(const char *)base + found[2]->sh_offset, found[2]->sh_size, t);
+					(const char *)base + found[2]->sh_offset,
+					found[2]->sh_size, t);
 	else if (found[1] || found[2])
 		why = "only one of __version_ext_crcs and __version_ext_names present";
 	else if (found[0])
@@ -261,7 +264,7 @@ void mv_cursor_init(const struct mv_tables *t, struct mv_cursor *c)
  * @e: the entry found
  *
  * The hint is verified, never trusted: if it does not point at the start of an entry the scan
- * starts at entry 0, and a hint that points at the wrong entry only costs further compares.  At most
+ * starts at entry 0, and a hint that points at the wrong entry only costs further compares. At most
  * one pass over the table is made, so a lookup is O(1) when the loader asks in table order and O(N)
  * otherwise; a whole load is O(N) either way for in-order requests.
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What modver_core.c (the hook and the per-load state) and modver_policy.c (policy state, parameters,
- * verdict accounting and logging) share.  Kernel-only.
+ * What modver_core.c (the hook and the per-load state) and modver_policy.c (policy state,
+ * parameters, verdict accounting and logging) share. Kernel-only.
  */
 #ifndef MODVER_H
 #define MODVER_H
@@ -36,7 +36,7 @@ struct modver_tally {
 };
 
 /*
- * One module load in progress.  Lives in the kretprobe instance of load_module() (no allocation) and
+ * One module load in progress. Lives in the kretprobe instance of load_module() (no allocation) and
  * is linked on a list while that call runs; only the loading task touches the fields below @task.
  */
 struct modver_load {
@@ -46,7 +46,7 @@ struct modver_load {
 	bool started;		/* first check_version call seen: tables parsed, policy fixed */
 	bool table_reported;
 	bool force_layout;
-	enum mv_policy policy;	/* fixed at the first check of a load, so a load is decided as one */
+	enum mv_policy policy;	/* fixed at a load's first check: a load is decided as one */
 	const void *image;
 	struct mv_tables tables;
 	struct mv_cursor cursor;

@@ -3,18 +3,19 @@
  * The architecture-specific part of the check_version() redirect, and why it is sound.
  *
  * The kprobe sits at the entry of check_version(), before its prologue has run, so the state at the
- * probe is exactly the state of a call into the function: the arguments are in the argument registers,
- * the return address is where the caller's call instruction put it, and the stack pointer is the
- * caller's.  Setting the instruction pointer to a function with the same prototype and returning 1
- * from the pre-handler (so no single-step is set up) makes the probed call a call of that function:
- * it runs its own prologue, reads the same arguments and returns straight to check_version()'s
- * caller.  check_version() itself never runs.
+ * probe is exactly the state of a call into the function: the arguments are in the argument
+ * registers, the return address is where the caller's call instruction put it, and the stack
+ * pointer is the caller's. Setting the instruction pointer to a function with the same prototype
+ * and returning 1 from the pre-handler (so no single-step is set up) makes the probed call a call
+ * of that function: it runs its own prologue, reads the same arguments and returns straight to
+ * check_version()'s caller. check_version() itself never runs.
  *
  * x86_64: arguments in rdi, rsi, rdx, rcx; the return address on the stack.  Debian's kernels have
- * CONFIG_KPROBES_ON_FTRACE, so the probe is the function's fentry call (after the 4-byte endbr64 when
- * CONFIG_X86_KERNEL_IBT is set: the kprobe core moves the address past it).  The ftrace trampoline
- * writes the saved regs->ip back into its return slot, so the redirect takes effect through a "ret",
- * which IBT does not check; the replacement still begins with endbr64 because its address is taken.
+ * CONFIG_KPROBES_ON_FTRACE, so the probe is the function's fentry call (after the 4-byte endbr64
+ * when CONFIG_X86_KERNEL_IBT is set: the kprobe core moves the address past it). The ftrace
+ * trampoline writes the saved regs->ip back into its return slot, so the redirect takes effect
+ * through a "ret", which IBT does not check; the replacement still begins with endbr64 because its
+ * address is taken.
  *
  * arm64: arguments in x0-x3, the return address in x30 (lr).  The probe is a BRK; the exception
  * returns to regs->pc.  An exception return is not a branch, so BTI does not apply; with pointer

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-symbol verdicts and the policy decision: the contract of docs/design.md as pure code, shared by
- * modver.ko and the userspace tests.
+ * Per-symbol verdicts and the policy decision: the contract of docs/design.md as pure code, shared
+ * by modver.ko and the userspace tests.
  */
 #ifndef MODVER_DECIDE_H
 #define MODVER_DECIDE_H
@@ -28,7 +28,7 @@ enum mv_policy {
 
 enum mv_action {
 	MV_ADMIT,
-	MV_ADMIT_TAINT,		/* admitted despite an offence: the module gets TAINT_FORCED_MODULE */
+	MV_ADMIT_TAINT,		/* admitted despite an offence: module gets TAINT_FORCED_MODULE */
 	MV_REFUSE,
 };
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Version tables of a module image: finding them in the ELF image the loader holds, validating them,
- * and looking a symbol up in them.  Pure code: no allocation, no locking, no kernel-only API; every
- * byte read is bounds-checked against the image length first, because the image is untrusted.
+ * Version tables of a module image: finding them in the ELF image the loader holds, validating
+ * them, and looking a symbol up in them. Pure code: no allocation, no locking, no kernel-only API;
+ * every byte read is bounds-checked against the image length first, because the image is untrusted.
  *
  * Two formats exist:
  *  - basic: "__versions", an array of struct modversion_info { unsigned long crc; char name[56]; }
@@ -40,15 +40,15 @@ struct mv_tables {
 };
 
 /*
- * Where the next lookup should look first.  The loader asks for symbols in table order, starting with
- * module_layout (the last entry), so pointing the hint just past the last hit makes every in-order
- * lookup succeed on its first compare.  It is only ever a hint: each use is verified by a name compare
- * and a miss falls back to a full scan, so a wrong hint costs time, never correctness.
+ * Where the next lookup should look first. The loader asks for symbols in table order, starting
+ * with module_layout (the last entry), so pointing the hint just past the last hit makes every
+ * in-order lookup succeed on its first compare. It is only ever a hint: each use is verified by a
+ * name compare and a miss falls back to a full scan, so a wrong hint costs time, never correctness.
  */
 struct mv_cursor {
 	u32 index;
 	u64 name_off;			/* extended tables: offset of entry @index's name */
-	u64 compares;			/* name compares made through this cursor (for the benchmark) */
+	u64 compares;			/* name compares made through this cursor */
 };
 
 struct mv_entry {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few kernel types the pure core (version-table parsing, lookup, decision) uses, so that the same
- * source compiles into modver.ko and into the userspace unit tests and fuzzer.  Nothing here may pull
- * in kernel-only APIs.
+ * The few kernel types the pure core (version-table parsing, lookup, decision) uses, so that
+ * the same source compiles into modver.ko and into the userspace unit tests and fuzzer.
+ * Nothing here may pull in kernel-only APIs; the ELF structures come from the kernel's UAPI
+ * <linux/elf.h> on both sides.
  */
 #ifndef MODVER_TYPES_H
 #define MODVER_TYPES_H
@@ -14,14 +15,14 @@
 #else
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <elf.h>
+#include <linux/types.h>
+#include <linux/elf.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
 #endif
 
 #endif /* MODVER_TYPES_H */

@@ -39,7 +39,7 @@ need_packages() {
 
 # apt_ready: make sure the package lists exist before apt-cache look-ups.
 apt_ready() {
-	if [ -z "$apt_updated" ] && ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+	if [ -z "$apt_updated" ] && ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
 		timed "apt-get update" apt-get update -q >/dev/null || die "apt-get update failed"
 		apt_updated=1
 	fi

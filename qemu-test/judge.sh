@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# judge.sh LOG EXPECT_ENV LABEL: judge the guest's scenario output (guest-scenarios.sh) on the host.
+# Prints one "PASS|FAIL LABEL SCENARIO detail" line per scenario.  The expected CRCs come from the
+# build (build.sh's expect.env), so every log line is checked against the values genksyms produced.
+set -uo pipefail
+
+log=${1:?usage: judge.sh LOG EXPECT_ENV LABEL}
+. "${2:?usage: judge.sh LOG EXPECT_ENV LABEL}"
+label=${3:?usage: judge.sh LOG EXPECT_ENV LABEL}
+
+B=		# the scenario's block
+problems=()	# what failed in the scenario being judged
+checks=0
+
+# The serial console ends lines with CR LF.
+clean_log=$(tr -d '\r' <"$log")
+block() {
+	awk -v s="$1" '$0 == "@@BEGIN " s { on = 1 } on { print } $0 == "@@END " s { on = 0 }' <<<"$clean_log"
+}
+fail() { problems+=("$*"); }
+
+# has TEXT / lacks TEXT: a fixed string in the scenario's kernel log or command output.
+has() {
+	checks=$((checks + 1))
+	grep -qF -- "$1" <<<"$B" || fail "missing line: $1"
+}
+lacks() {
+	checks=$((checks + 1))
+	! grep -qF -- "$1" <<<"$B" || fail "unexpected line: $(grep -F -m1 -- "$1" <<<"$B")"
+}
+# rcs EXPECTED...: the exit codes of the scenario's commands, in order; "!0" means any failure.
+rcs() {
+	local got want i
+	checks=$((checks + 1))
+	got=$(sed -n 's/^@@RC //p' <<<"$B" | tr '\n' ' ')
+	read -ra got_a <<<"$got"
+	want=("$@")
+	if [ ${#got_a[@]} -ne ${#want[@]} ]; then
+		fail "exit codes [${got% }], expected [${want[*]}]"
+		return
+	fi
+	for i in "${!want[@]}"; do
+		if [ "${want[$i]}" = "!0" ] && [ "${got_a[$i]}" != 0 ]; then continue; fi
+		[ "${want[$i]}" = "${got_a[$i]}" ] && continue
+		fail "exit codes [${got% }], expected [${want[*]}]"
+		return
+	done
+}
+# tainted MODULE yes|no|absent: the module's own taint flags (F = TAINT_FORCED_MODULE).
+tainted() {
+	local t
+	checks=$((checks + 1))
+	t=$(sed -n "s/^@@TAINT $1 //p" <<<"$B" | head -n 1)
+	case $2 in
+	yes) [[ $t != absent && $t == *F* ]] || fail "$1 taint '$t', expected F" ;;
+	no) [[ $t != absent && $t != *F* ]] || fail "$1 taint '$t', expected loaded without F" ;;
+	absent) [ "$t" = absent ] || fail "$1 is loaded (taint '$t'), expected refused" ;;
+	esac
+}
+# summary MODULE POLICY TABLE MISMATCHED MISSING DECISION: modver's one summary line for the load.
+summary() {
+	has "modver: $1: summary: checked "
+	checks=$((checks + 1))
+	grep -qE "^@@DMESG \[ *[0-9.]+\] modver: $1: summary: checked [0-9]+, matched [0-9]+, mismatched $4, missing $5, unversioned [0-9]+, table $3, policy $2: $6\$" <<<"$B" ||
+		fail "summary of $1 is not 'mismatched $4, missing $5, table $3, policy $2: $6'"
+}
+
+verdict() {
+	local scenario=$1 detail=${2:-}
+	if [ -z "$B" ]; then
+		problems=("no output: the guest did not reach this scenario")
+	fi
+	if [ ${#problems[@]} -eq 0 ]; then
+		echo "PASS $label $scenario ($checks checks${detail:+; $detail})"
+	else
+		echo "FAIL $label $scenario: $(printf '%s; ' "${problems[@]}")"
+	fi
+	problems=()
+	checks=0
+}
+
+# The stock kernel's own messages: they must not appear while modver owns the check.
+no_stock_messages() {
+	lacks "disagrees about version of symbol"
+	lacks "no symbol version for"
+	lacks "kernel tainted."
+}
+
+judge_baseline() {
+	local f=$1
+	B=$(block "baseline/$f")
+	lacks "modver:"
+	case $f in
+	clean) rcs 0; tainted mv_clean no ;;
+	match) rcs 0; tainted mv_consumer no ;;
+	mismatch)
+		rcs '!0'; tainted mv_consumer absent
+		has "mv_consumer: disagrees about version of symbol mv_exported_fn"
+		checks=$((checks + 1))
+		[ "$V1_CRC" != "$V2_CRC" ] && [ "$CONSUMER_CRC" = "$V1_CRC" ] ||
+			fail "genksyms gave v1 $V1_CRC, v2 $V2_CRC, consumer table $CONSUMER_CRC"
+		;;
+	altered) rcs '!0'; has "mv_altered: disagrees about version of symbol _printk" ;;
+	missing) rcs '!0'; has "mv_missing: no symbol version for _printk" ;;
+	notable) rcs 0; tainted mv_notable yes ;;
+	badlayout) rcs '!0'; has "mv_badlayout: disagrees about version of symbol module_layout" ;;
+	esac
+	verdict "baseline/$f" "stock kernel"
+}
+
+# The symbol line modver prints for an offence, exactly.
+offence_line() {	# MODULE SYMBOL OUTCOME MODULE_CRC KERNEL_CRC POLICY
+	local action="admitted, tainted F (policy $6)"
+	[ "$6" = refuse ] && action="refused (policy refuse)"
+	echo "modver: $1: $2: $3, module crc $4, kernel crc $5: $action"
+}
+
+judge_policy() {
+	local p=$1 f=$2 admits=yes decision="admitted, tainted F"
+	[ "$p" = refuse ] && admits=no && decision=refused
+	B=$(block "policy/$p/$f")
+	no_stock_messages
+	case $f in
+	clean) rcs 0; tainted mv_clean no; summary mv_clean "$p" basic 0 0 admitted ;;
+	match) rcs 0; tainted mv_consumer no; summary mv_consumer "$p" basic 0 0 admitted ;;
+	mismatch | altered | missing)
+		local mod=mv_$f sym=_printk mcrc=$ALTERED_CRC kcrc=$KCRC_PRINTK outcome=mismatch mm=1 mi=0
+		[ $f = mismatch ] && mod=mv_consumer sym=mv_exported_fn mcrc=$CONSUMER_CRC kcrc=$V2_CRC
+		[ $f = missing ] && mcrc=none outcome=missing mm=0 mi=1
+		if [ $admits = yes ]; then rcs 0; tainted $mod yes; else rcs '!0'; tainted $mod absent; fi
+		has "$(offence_line $mod $sym $outcome "$mcrc" "$kcrc" "$p")"
+		summary $mod "$p" basic $mm $mi "$decision"
+		;;
+	notable)
+		if [ $admits = yes ]; then
+			rcs 0; tainted mv_notable yes
+			has "modver: mv_notable: no version table: admitted, tainted F (policy $p)"
+		else
+			rcs '!0'; tainted mv_notable absent
+			has "modver: mv_notable: no version table: refused (policy refuse)"
+		fi
+		summary mv_notable "$p" none 0 0 "$decision"
+		;;
+	badlayout)
+		local note=""
+		[ "$p" != refuse ] && note=", module_layout is structural"
+		rcs '!0'; tainted mv_badlayout absent
+		has "modver: mv_badlayout: module_layout: mismatch, module crc $BADLAYOUT_CRC, kernel crc $KCRC_LAYOUT: refused (policy $p$note)"
+		summary mv_badlayout "$p" basic 1 0 refused
+		;;
+	esac
+	verdict "policy/$p/$f" "policy $p"
+}
+
+for f in clean match mismatch altered missing notable badlayout; do judge_baseline $f; done
+
+for p in refuse warn log; do
+	B=$(block "modver-load/$p")
+	rcs 0 0
+	has "@@OUT $p"
+	has "modver: replacing check_version, policy $p"
+	verdict "modver-load/$p"
+	for f in clean match mismatch altered missing notable badlayout; do judge_policy $p $f; done
+	B=$(block "modver-unload/$p")
+	rcs 0
+	has "modver: check_version restored"
+	verdict "modver-unload/$p"
+done
+
+B=$(block sysfs-switch)
+rcs 0 '!0' 0 0 0 0 0 0 '!0'
+has "@@OUT refuse"
+has "@@OUT warn"
+has "modver: policy changed from refuse to warn by pid"
+has "modver: policy changed from warn to log by pid"
+has "modver: policy changed from log to refuse by pid"
+has "$(offence_line mv_consumer mv_exported_fn mismatch "$CONSUMER_CRC" "$V2_CRC" refuse)"
+has "$(offence_line mv_consumer mv_exported_fn mismatch "$CONSUMER_CRC" "$V2_CRC" warn)"
+has "$(offence_line mv_consumer mv_exported_fn mismatch "$CONSUMER_CRC" "$V2_CRC" log)"
+tainted mv_consumer yes
+verdict sysfs-switch "refuse -> warn -> log -> refuse between loads"
+
+B=$(block invalid-policy-write)
+rcs 0 '!0' 0
+has "@@OUT warn"
+has "modver: invalid policy 'lenient' (expected refuse, warn or log); policy stays warn"
+verdict invalid-policy-write "-EINVAL, policy unchanged"
+
+B=$(block invalid-policy-param)
+rcs '!0' '!0'
+has "modver: invalid policy 'lenient' (expected refuse, warn or log); policy stays refuse"
+verdict invalid-policy-param "insmod policy=lenient refused"
+
+B=$(block layout-forced)
+rcs 0 0 0 '!0'
+tainted mv_badlayout yes
+has "modver: force_module_layout set by pid"
+has "modver: mv_badlayout: module_layout: mismatch, module crc $BADLAYOUT_CRC, kernel crc $KCRC_LAYOUT: admitted, tainted F (policy warn)"
+has "modver: mv_badlayout: module_layout: mismatch, module crc $BADLAYOUT_CRC, kernel crc $KCRC_LAYOUT: refused (policy warn, module_layout is structural)"
+verdict layout-forced "force_module_layout=1 admits, =0 refuses again"
+
+B=$(block rmmod-restores-stock)
+rcs 0 '!0' 0
+has "mv_consumer: disagrees about version of symbol mv_exported_fn"
+lacks "modver: mv_consumer"
+tainted mv_notable yes
+verdict rmmod-restores-stock "stock messages and force-load after rmmod"
+
+B=$(block load-twice)
+rcs 0 '!0' 0 '!0' 0
+has "File exists"
+has "@@OUT refuse"
+has "$(offence_line mv_consumer mv_exported_fn mismatch "$CONSUMER_CRC" "$V2_CRC" refuse)"
+verdict load-twice "second insmod fails with EEXIST, the first instance keeps working"
+
+B=$(block stress-50-cycles)
+has "@@STRESS ok=50 bad=0"
+has "@@STRESS summaries=50"
+rcs 0
+verdict stress-50-cycles "50 insmod/rmmod cycles, policy switched each cycle"
+
+B=$clean_log
+has "@@EXIT 0"
+for bad in "BUG:" "Oops" "WARNING:" "Call Trace"; do
+	checks=$((checks + 1))
+	! grep -q "^@@DMESG.*$bad" <<<"$B" || fail "kernel log has '$bad': $(grep -m1 "^@@DMESG.*$bad" <<<"$B")"
+done
+verdict kernel-log-clean "no BUG/Oops/WARNING/Call Trace in any scenario"

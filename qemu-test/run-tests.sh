@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# run-tests.sh [--kernel LINE]...: modver's whole test suite.
+#
+# On the host: checkpatch --strict on every C file, the userspace unit tests of the pure core.
+# For each kernel (default: every line, 6.1 and 6.12, amd64): fetch Debian's current kernel image and
+# headers, build modver (W=1, sparse) and the fixtures against them, boot QEMU (TCG) with a busybox +
+# kmod initramfs that runs the scenarios, and judge the guest's output on the host.
+#
+# Prints one PASS/FAIL line per scenario and ends with "N passed, N failed"; exits 1 on any failure.
+# Run as root on Debian 12: missing packages are installed, kernels are cached under .cache/.
+set -uo pipefail
+. "$(dirname "$0")/../scripts/lib.sh"
+
+lines=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) lines+=("${2:?--kernel needs 6.1 or 6.12}"); shift 2 ;;
+	--kernel=*) lines+=("${1#--kernel=}"); shift ;;
+	-h | --help) sed -n '3,12p' "$0"; exit 0 ;;
+	*) die "unknown option $1 (see --help)" ;;
+	esac
+done
+[ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12)
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+report() { echo "$*" | tee -a "$results"; }
+suite_start=$(date +%s)
+
+# checkpatch --strict on every C source and header of the project.
+if checkpatch=$(bash "$MODVER_ROOT/scripts/fetch-checkpatch.sh"); then
+	mapfile -t sources < <(cd "$MODVER_ROOT" && git ls-files '*.c' '*.h' 2>/dev/null ||
+		find . -name '*.[ch]' -not -path './.cache/*')
+	out=$(cd "$MODVER_ROOT" && perl "$checkpatch" --strict --no-tree --terse -f "${sources[@]}" 2>&1 |
+		grep -E '(ERROR|WARNING|CHECK):')
+	if [ -z "$out" ]; then
+		report "PASS host checkpatch --strict (${#sources[@]} files)"
+	else
+		report "FAIL host checkpatch --strict: $(head -n 3 <<<"$out" | tr '\n' ' ')"
+	fi
+else
+	report "FAIL host checkpatch --strict: cannot fetch checkpatch.pl"
+fi
+
+# Userspace unit tests of the pure core.
+if [ -f "$MODVER_ROOT/tests/Makefile" ]; then
+	timed "building and running the userspace unit tests" \
+		make -s -C "$MODVER_ROOT/tests" run >"$MODVER_CACHE/unit.log" 2>&1
+	grep -E '^(PASS|FAIL) ' "$MODVER_CACHE/unit.log" | sed 's/^\(PASS\|FAIL\) /\1 host unit /' |
+		tee -a "$results"
+	grep -q '^unit tests: ok$' "$MODVER_CACHE/unit.log" ||
+		report "FAIL host unit: the unit test run did not complete (see $MODVER_CACHE/unit.log)"
+fi
+
+for line in "${lines[@]}"; do
+	arch=amd64
+	label=$line/$arch
+	if ! envfile=$(timed "fetching Debian's $line $arch kernel" bash "$MODVER_ROOT/scripts/fetch-kernel.sh" "$line" "$arch"); then
+		report "FAIL $label fetch: cannot fetch the kernel"
+		continue
+	fi
+	. "$envfile"
+	out=$MODVER_CACHE/runs/$KREL
+	if ! timed "building modver and fixtures for $KREL" bash "$MODVER_ROOT/scripts/build.sh" "$envfile" "$out" >/dev/null; then
+		report "FAIL $label build: modver or a fixture does not build (see above)"
+		continue
+	fi
+	warnings=$(grep -E 'warning:|error:' "$out/modver/build.log")
+	if [ -z "$warnings" ]; then
+		report "PASS $label build (modver.ko with W=1 and sparse, no warnings)"
+	else
+		report "FAIL $label build: $(head -n 3 <<<"$warnings" | tr '\n' ' ')"
+	fi
+	bash "$MODVER_ROOT/scripts/mkinitramfs.sh" "$out/payload" "$MODVER_ROOT/qemu-test/guest-scenarios.sh" \
+		"$out/initrd.gz" || { report "FAIL $label initramfs: cannot build it"; continue; }
+	timed "booting $KREL under QEMU (TCG) and running the scenarios" \
+		bash "$MODVER_ROOT/qemu-test/boot.sh" "$VMLINUZ" "$out/initrd.gz" "$out/boot.log" 1200
+	rc=$?
+	[ $rc -eq 124 ] && report "FAIL $label boot: QEMU timed out (log: $out/boot.log)"
+	bash "$MODVER_ROOT/qemu-test/judge.sh" "$out/boot.log" "$out/expect.env" "$label" | tee -a "$results"
+done
+
+passed=$(grep -c '^PASS ' "$results")
+failed=$(grep -c '^FAIL ' "$results")
+say "suite took $(($(date +%s) - suite_start)) s; logs under $MODVER_CACHE/runs/"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# build.sh ENVFILE OUTDIR: build modver.ko (W=1, and C=1 when sparse is there) and every test fixture
+# against the kernel described by ENVFILE (from fetch-kernel.sh), into OUTDIR:
+#   OUTDIR/payload/   modver.ko and the fixtures, ready for the initramfs
+#   OUTDIR/expect.env the CRCs the scenarios must see in modver's log lines
+#   OUTDIR/modver/build.log  the W=1 build output (the suite checks it has no warnings)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+envfile=${1:?usage: build.sh ENVFILE OUTDIR}
+out=${2:?usage: build.sh ENVFILE OUTDIR}
+. "$envfile"
+fixtures=$MODVER_ROOT/qemu-test/fixtures
+need_packages gcc make binutils libelf1 dwarves sparse
+
+kmake() { make -C "$KDIR" -j"$(nproc)" "$@"; }
+
+rm -rf "$out"
+mkdir -p "$out/modver" "$out/payload" "$out/tools"
+
+# modver itself, from a copy so that builds for several kernels do not share objects.
+cp -r "$MODVER_ROOT/Kbuild" "$MODVER_ROOT/include" "$MODVER_ROOT"/*.c "$out/modver/"
+sparse_flag=
+command -v sparse >/dev/null && sparse_flag=C=1
+kmake M="$out/modver" W=1 $sparse_flag modules >"$out/modver/build.log" 2>&1 ||
+	{ cat "$out/modver/build.log" >&2; die "modver build failed for $KREL"; }
+cp "$out/modver/modver.ko" "$out/payload/"
+
+# The exporter in two versions, and a consumer built against v1.
+for v in 1 2; do
+	d=$out/exporter-v$v
+	cp -r "$fixtures/exporter" "$d"
+	v2=
+	[ $v = 2 ] && v2=y
+	kmake M="$d" MV_EXPORTER_V2=$v2 modules >"$d/build.log" 2>&1 ||
+		{ cat "$d/build.log" >&2; die "exporter v$v build failed"; }
+	cp "$d/mv_exporter.ko" "$out/payload/mv_exporter-v$v.ko"
+done
+cp -r "$fixtures/consumer" "$out/consumer"
+cp "$fixtures/exporter/mv_exporter.h" "$out/consumer/"
+sed -i 's|-I$(src)/../exporter|-I$(src)|' "$out/consumer/Kbuild"
+kmake M="$out/consumer" KBUILD_EXTRA_SYMBOLS="$out/exporter-v1/Module.symvers" modules \
+	>"$out/consumer/build.log" 2>&1 || { cat "$out/consumer/build.log" >&2; die "consumer build failed"; }
+cp "$out/consumer/mv_consumer.ko" "$out/payload/"
+
+# Plain modules under several names; their version tables are edited below.
+plain=(mv_clean mv_altered mv_missing mv_notable mv_badlayout)
+mkdir -p "$out/plain"
+for m in "${plain[@]}"; do cp "$fixtures/plain/plain.c" "$out/plain/$m.c"; done
+echo "obj-m := ${plain[*]/%/.o}" >"$out/plain/Kbuild"
+kmake M="$out/plain" modules >"$out/plain/build.log" 2>&1 ||
+	{ cat "$out/plain/build.log" >&2; die "plain fixtures build failed"; }
+
+edit=$out/tools/versions-edit
+gcc -O2 -Wall -Wextra -o "$edit" "$MODVER_ROOT/qemu-test/tools/versions-edit.c"
+objcopy=${CROSS_COMPILE:-}objcopy
+# edit_versions MODULE EDIT-ARGS...: rewrite MODULE's __versions through versions-edit.
+edit_versions() {
+	local ko=$out/plain/$1.ko
+	shift
+	"$objcopy" --dump-section __versions="$ko.versions" "$ko"
+	"$edit" "$ko.versions" "$ko.versions.new" "$@"
+	"$objcopy" --update-section __versions="$ko.versions.new" "$ko"
+}
+xor_mask=0x5a5a5a5a
+# Debug info refers to __versions; the fixtures do not need it.
+for m in "${plain[@]}"; do "$objcopy" --strip-debug "$out/plain/$m.ko"; done
+edit_versions mv_altered xor _printk $xor_mask
+edit_versions mv_missing drop _printk
+edit_versions mv_badlayout xor module_layout $xor_mask
+"$objcopy" --remove-section __versions "$out/plain/mv_notable.ko"
+for m in "${plain[@]}"; do cp "$out/plain/$m.ko" "$out/payload/"; done
+
+# What the scenarios must find in the log: the CRCs on both sides of each offence.
+symvers_crc() { awk -v s="$2" '$2 == s { print $1; exit }' "$1"; }
+ko_crc() {
+	"$objcopy" --dump-section __versions="$out/tools/v.bin" "$1"
+	"$edit" "$out/tools/v.bin" crc "$2"
+}
+cat >"$out/expect.env" <<EOT
+KREL=$KREL
+KCRC_PRINTK=$(symvers_crc "$KDIR/Module.symvers" _printk)
+KCRC_LAYOUT=$(symvers_crc "$KDIR/Module.symvers" module_layout)
+ALTERED_CRC=$(ko_crc "$out/plain/mv_altered.ko" _printk)
+BADLAYOUT_CRC=$(ko_crc "$out/plain/mv_badlayout.ko" module_layout)
+V1_CRC=$(symvers_crc "$out/exporter-v1/Module.symvers" mv_exported_fn)
+V2_CRC=$(symvers_crc "$out/exporter-v2/Module.symvers" mv_exported_fn)
+CONSUMER_CRC=$(ko_crc "$out/consumer/mv_consumer.ko" mv_exported_fn)
+EOT
+echo "$out"
