@@ -45,6 +45,7 @@ fi
 
 # Userspace unit tests of the pure core.
 if [ -f "$MODVER_ROOT/tests/Makefile" ]; then
+	need_packages gcc make libc6-dev linux-libc-dev
 	timed "building and running the userspace unit tests" \
 		make -s -C "$MODVER_ROOT/tests" run >"$MODVER_CACHE/unit.log" 2>&1
 	grep -E '^(PASS|FAIL) ' "$MODVER_CACHE/unit.log" | sed 's/^\(PASS\|FAIL\) /\1 host unit /' |

@@ -44,6 +44,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+echo
 echo "@@BOOTED $(uname -r)"
 sh /run.sh
 echo "@@EXIT $?"

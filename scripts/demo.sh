@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# demo.sh [--kernel LINE]: modver's main job, end to end on a fresh Debian 12 machine: fetch Debian's
+# kernel (6.12 by default; --kernel 6.1 for the other line), build modver and the fixtures, boot QEMU,
+# and show one real symbol-version mismatch under the stock kernel, then under refuse, warn and log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+line=6.12
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) line=${2:?--kernel needs 6.1 or 6.12}; shift 2 ;;
+	--kernel=*) line=${1#--kernel=}; shift ;;
+	-h | --help) sed -n '3,5p' "$0"; exit 0 ;;
+	*) die "unknown option $1 (see --help)" ;;
+	esac
+done
+
+envfile=$(timed "fetching Debian's $line amd64 kernel" bash "$MODVER_ROOT/scripts/fetch-kernel.sh" "$line" amd64)
+. "$envfile"
+out=$MODVER_CACHE/demo/$KREL
+timed "building modver and the fixtures for $KREL" bash "$MODVER_ROOT/scripts/build.sh" "$envfile" "$out" >/dev/null
+bash "$MODVER_ROOT/scripts/mkinitramfs.sh" "$out/payload" "$MODVER_ROOT/qemu-test/guest-demo.sh" "$out/initrd.gz"
+timed "booting $KREL under QEMU (TCG)" bash "$MODVER_ROOT/qemu-test/boot.sh" "$VMLINUZ" "$out/initrd.gz" "$out/boot.log" 600 ||
+	die "QEMU failed; see $out/boot.log"
+echo
+tr -d '\r' <"$out/boot.log" | sed -n '/^@@BOOTED/,/^@@EXIT/p' | sed 's/^@@BOOTED /=== booted Linux /; /^@@EXIT/d'

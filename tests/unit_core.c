@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of modver's pure core (modver_table.c, modver_decide.c), built in userspace with
+ * ASan and UBSan from the same sources as modver.ko.  Prints "PASS name" or "FAIL name: why" per
+ * test and "unit tests: ok" when all passed; exits 1 on any failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "elf_image.h"
+#include "modver_decide.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int failures;
+static const char *current_test;
+static int current_failed;
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond) && !current_failed++)			\
+			printf("FAIL %s: line %d: %s\n", current_test,	\
+			       __LINE__, #cond);			\
+	} while (0)
+
+static void run(const char *name, void (*fn)(void))
+{
+	current_test = name;
+	current_failed = 0;
+	fn();
+	if (current_failed)
+		failures++;
+	else
+		printf("PASS %s\n", name);
+}
+
+static const char *const names5[] = { "_printk", "kmalloc_caches", "mv_exported_fn",
+				      "a_symbol_whose_name_is_exactly_fifty_five_bytes_long_xx",
+				      "module_layout" };
+static const u64 crcs5[] = { 0x122c3a7e, 0x4c9d28b0, 0xc6454d19, 0x01020304, 0x2f9b2b9a };
+
+/* An image with a basic table of names5/crcs5. */
+static void basic_image(struct image *img)
+{
+	u64 size;
+	u8 *t = basic_table(names5, crcs5, 5, &size);
+	struct image_section s[] = { { ".text", "\x90", 1, 0 }, { MV_SEC_BASIC, t, size, 0 } };
+
+	image_build(img, s, 2);
+	free(t);
+}
+
+static void test_entry_layout(void)
+{
+	CHECK(MV_BASIC_ENTRY_SIZE == 64);
+	CHECK(MV_BASIC_NAME_LEN == 56);
+	CHECK(strlen(names5[3]) == 55);
+}
+
+static void test_basic_parse(void)
+{
+	struct image img;
+	struct mv_tables t;
+
+	basic_image(&img);
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_BASIC);
+	CHECK(t.count == 5);
+	image_free(&img);
+}
+
+/* Look every name up in @order; every lookup must find its own entry and CRC. */
+static u64 lookups(const struct mv_tables *t, const unsigned int *order, unsigned int n)
+{
+	struct mv_cursor c;
+	struct mv_entry e;
+	unsigned int i;
+
+	mv_cursor_init(t, &c);
+	for (i = 0; i < n; i++) {
+		CHECK(mv_lookup(t, &c, names5[order[i]], &e));
+		CHECK(e.index == order[i]);
+		CHECK(e.crc == crcs5[order[i]]);
+		CHECK(strcmp(e.name, names5[order[i]]) == 0);
+	}
+	return c.compares;
+}
+
+static void test_lookup_orders(void)
+{
+	static const unsigned int loader[] = { 4, 0, 1, 2, 3 };
+	static const unsigned int reverse[] = { 4, 3, 2, 1, 0 };
+	static const unsigned int shuffled[] = { 2, 4, 0, 3, 1 };
+	struct mv_tables t;
+	struct image img;
+
+	basic_image(&img);
+	mv_tables_find(img.bytes, img.len, &t);
+	/* The loader's order (module_layout first, then table order): one compare per symbol. */
+	CHECK(lookups(&t, loader, 5) == 5);
+	/* Any other order still finds every entry, at most one pass per lookup. */
+	CHECK(lookups(&t, reverse, 5) <= 25);
+	CHECK(lookups(&t, shuffled, 5) <= 25);
+	image_free(&img);
+}
+
+static void test_hint_never_trusted(void)
+{
+	struct mv_tables t;
+	struct mv_cursor c = { .index = 1000, .name_off = 3 };
+	struct mv_entry e;
+	struct image img;
+
+	basic_image(&img);
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(mv_lookup(&t, &c, "mv_exported_fn", &e) && e.index == 2);
+	c.index = 3;	/* points at the wrong entry */
+	CHECK(mv_lookup(&t, &c, "_printk", &e) && e.index == 0);
+	CHECK(!mv_lookup(&t, &c, "not_there", &e));
+	CHECK(!mv_lookup(&t, &c, "_print", &e));	/* prefixes do not match */
+	image_free(&img);
+}
+
+static void expect_malformed(const struct image_section *s, unsigned int n)
+{
+	struct mv_tables t;
+	struct image img;
+
+	image_build(&img, s, n);
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_MALFORMED);
+	CHECK(t.error && *t.error);
+	image_free(&img);
+}
+
+static void test_basic_malformed(void)
+{
+	u8 entry[MV_BASIC_ENTRY_SIZE * 2];
+	struct image_section s = { MV_SEC_BASIC, entry, sizeof(entry) - 1, 0 };
+
+	memset(entry, 0, sizeof(entry));
+	memcpy(entry + 8, "_printk", sizeof("_printk"));
+	memcpy(entry + 72, "module_layout", sizeof("module_layout"));
+	expect_malformed(&s, 1);		/* size not a multiple of 64 */
+	s.size = sizeof(entry);
+	memset(entry + 72, 'x', MV_BASIC_NAME_LEN);
+	expect_malformed(&s, 1);		/* unterminated name */
+}
+
+static void test_empty_tables(void)
+{
+	struct image_section basic = { MV_SEC_BASIC, NULL, 0, 0 };
+	struct image_section ext[] = { { MV_SEC_EXT_CRCS, NULL, 0, 0 },
+				       { MV_SEC_EXT_NAMES, NULL, 0, 0 } };
+	struct mv_cursor c;
+	struct mv_tables t;
+	struct mv_entry e;
+	struct image img;
+
+	image_build(&img, &basic, 1);
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_BASIC && t.count == 0);
+	mv_cursor_init(&t, &c);
+	CHECK(!mv_lookup(&t, &c, "module_layout", &e));
+	image_free(&img);
+
+	image_build(&img, ext, 2);
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_EXTENDED && t.count == 0);
+	image_free(&img);
+}
+
+static const char ext_names[] =
+	"_printk\0"
+	"a_symbol_name_longer_than_the_fifty_five_bytes_of_a_basic_entry_name\0"
+	"module_layout";
+static const u32 ext_crcs[] = { 0x122c3a7e, 0xdeadbeef, 0x2f9b2b9a };
+
+static void test_extended(void)
+{
+	static const char *const basic_names[] = { "_printk", "module_layout" };
+	static const u64 basic_crcs[] = { 0x11111111, 0x22222222 };
+	u64 bsize;
+	u8 *basic = basic_table(basic_names, basic_crcs, 2, &bsize);
+	struct image_section s[] = {
+		{ MV_SEC_BASIC, basic, bsize, 0 },
+		{ MV_SEC_EXT_CRCS, ext_crcs, sizeof(ext_crcs), 0 },
+		{ MV_SEC_EXT_NAMES, ext_names, sizeof(ext_names), 0 },
+	};
+	struct mv_cursor c;
+	struct mv_tables t;
+	struct mv_entry e;
+	struct image img;
+
+	image_build(&img, s, 3);
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_EXTENDED);	/* extended wins over basic */
+	CHECK(t.count == 3);
+	mv_cursor_init(&t, &c);
+	CHECK(mv_lookup(&t, &c, "module_layout", &e) && e.crc == 0x2f9b2b9a && e.index == 2);
+	CHECK(mv_lookup(&t, &c, "_printk", &e) && e.crc == 0x122c3a7e);
+	CHECK(mv_lookup(&t, &c, ext_names + 8, &e) && e.crc == 0xdeadbeef);
+	CHECK(c.compares == 3);
+	CHECK(mv_lookup(&t, &c, "_printk", &e) && e.index == 0);
+	image_free(&img);
+	free(basic);
+}
+
+static void test_extended_malformed(void)
+{
+	static const char unterminated[] = { 'a', 0, 'b' };
+	static const char empty_name[] = "a\0\0";
+	struct image_section s[] = {
+		{ MV_SEC_EXT_CRCS, ext_crcs, sizeof(ext_crcs), 0 },
+		{ MV_SEC_EXT_NAMES, ext_names, sizeof(ext_names), 0 },
+	};
+
+	expect_malformed(&s[0], 1);		/* CRCs without names */
+	expect_malformed(&s[1], 1);		/* names without CRCs */
+	s[0].size = sizeof(u32) * 2;
+	expect_malformed(s, 2);			/* fewer CRCs than names */
+	s[0].size = sizeof(ext_crcs) - 1;
+	expect_malformed(s, 2);			/* CRC array not a multiple of 4 */
+	s[0].size = sizeof(u32) * 2;
+	s[1].data = unterminated;
+	s[1].size = sizeof(unterminated);
+	expect_malformed(s, 2);			/* last name unterminated */
+	s[0].size = sizeof(u32) * 3;
+	s[1].data = empty_name;
+	s[1].size = sizeof(empty_name);
+	expect_malformed(s, 2);			/* empty name */
+}
+
+static void test_sections_outside(void)
+{
+	struct mv_tables t;
+	struct image img;
+	const char *why;
+
+	basic_image(&img);
+	image_section(&img, MV_SEC_BASIC)->sh_offset = img.len - 32;
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_MALFORMED);	/* table runs past the end */
+	image_section(&img, MV_SEC_BASIC)->sh_offset = ~0ULL - 8;
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_MALFORMED);	/* offset + size overflows */
+	image_section(&img, MV_SEC_BASIC)->sh_offset = 64;
+	image_section(&img, MV_SEC_BASIC)->sh_size = ~0ULL & ~63ULL;
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_MALFORMED);	/* absurd size */
+	image_section(&img, MV_SEC_BASIC)->sh_size = 64;
+	image_section(&img, MV_SEC_BASIC)->sh_type = SHT_NOBITS;
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_MALFORMED);	/* no bytes in the file */
+	image_free(&img);
+
+	basic_image(&img);
+	/* Overlapping the section header table is readable, and so parsed (and here malformed). */
+	image_section(&img, MV_SEC_BASIC)->sh_offset = img.ehdr->e_shoff;
+	image_section(&img, MV_SEC_BASIC)->sh_size = 64;
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_BASIC || t.kind == MV_TABLE_MALFORMED);
+	image_free(&img);
+
+	basic_image(&img);
+	img.ehdr->e_shoff = img.len;
+	CHECK(mv_image_check(img.bytes, img.len, &why) != 0);
+	img.ehdr->e_shoff = 4;
+	CHECK(mv_image_check(img.bytes, img.len, &why) != 0);
+	img.ehdr->e_shoff = (u64)(img.shdrs) - (u64)img.bytes;
+	img.ehdr->e_shstrndx = img.ehdr->e_shnum;
+	CHECK(mv_image_check(img.bytes, img.len, &why) != 0);
+	img.ehdr->e_shstrndx = img.ehdr->e_shnum - 1;
+	CHECK(mv_image_check(img.bytes, img.len, &why) == 0);
+	img.shdrs[img.ehdr->e_shstrndx].sh_size = img.len;
+	CHECK(mv_image_check(img.bytes, img.len, &why) != 0);
+	img.shdrs[img.ehdr->e_shstrndx].sh_size = 8;
+	img.ehdr->e_ident[EI_CLASS] = ELFCLASS32;
+	CHECK(mv_image_check(img.bytes, img.len, &why) != 0);
+	img.ehdr->e_ident[EI_CLASS] = ELFCLASS64;
+	img.bytes[0] = 0;
+	CHECK(mv_image_check(img.bytes, img.len, &why) != 0);
+	CHECK(mv_image_check(img.bytes, 10, &why) != 0);
+	CHECK(mv_image_check(NULL, 0, &why) != 0);
+	image_free(&img);
+}
+
+static void test_duplicate_and_none(void)
+{
+	struct image_section dup[] = { { MV_SEC_BASIC, NULL, 0, 0 }, { MV_SEC_BASIC, NULL, 0, 0 } };
+	struct image_section none = { ".text", "\x90", 1, 0 };
+	struct mv_tables t;
+	struct image img;
+
+	expect_malformed(dup, 2);
+	image_build(&img, &none, 1);
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_NONE);
+	image_free(&img);
+}
+
+/* The decision table of docs/design.md, row by row. */
+static void test_decision_table(void)
+{
+	static const struct {
+		enum mv_outcome outcome;
+		bool layout;
+		enum mv_action refuse, warn, log;
+	} rows[] = {
+		{ MV_MATCH, false, MV_ADMIT, MV_ADMIT, MV_ADMIT },
+		{ MV_MISMATCH, false, MV_REFUSE, MV_ADMIT_TAINT, MV_ADMIT_TAINT },
+		{ MV_MISSING, false, MV_REFUSE, MV_ADMIT_TAINT, MV_ADMIT_TAINT },
+		{ MV_NO_TABLE, false, MV_REFUSE, MV_ADMIT_TAINT, MV_ADMIT_TAINT },
+		{ MV_MALFORMED, false, MV_REFUSE, MV_ADMIT_TAINT, MV_ADMIT_TAINT },
+		{ MV_UNVERSIONED, false, MV_ADMIT, MV_ADMIT, MV_ADMIT },
+		{ MV_MATCH, true, MV_ADMIT, MV_ADMIT, MV_ADMIT },
+		{ MV_MISMATCH, true, MV_REFUSE, MV_REFUSE, MV_REFUSE },
+		{ MV_MISSING, true, MV_REFUSE, MV_REFUSE, MV_REFUSE },
+		{ MV_NO_TABLE, true, MV_REFUSE, MV_ADMIT_TAINT, MV_ADMIT_TAINT },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		CHECK(mv_decide(rows[i].outcome, MV_POLICY_REFUSE, rows[i].layout, false) ==
+		      rows[i].refuse);
+		CHECK(mv_decide(rows[i].outcome, MV_POLICY_WARN, rows[i].layout, false) ==
+		      rows[i].warn);
+		CHECK(mv_decide(rows[i].outcome, MV_POLICY_LOG, rows[i].layout, false) ==
+		      rows[i].log);
+	}
+	/* The explicit switch lets warn and log admit a bad module_layout; refuse still refuses. */
+	CHECK(mv_decide(MV_MISMATCH, MV_POLICY_WARN, true, true) == MV_ADMIT_TAINT);
+	CHECK(mv_decide(MV_MISMATCH, MV_POLICY_LOG, true, true) == MV_ADMIT_TAINT);
+	CHECK(mv_decide(MV_MISMATCH, MV_POLICY_REFUSE, true, true) == MV_REFUSE);
+}
+
+static void test_verify_symbol(void)
+{
+	static const u32 printk_crc = 0x122c3a7e, other = 0x99999999, layout = 0x2f9b2b9a;
+	struct mv_verdict v;
+	struct mv_cursor c;
+	struct mv_tables t;
+	struct image img;
+
+	basic_image(&img);
+	mv_tables_find(img.bytes, img.len, &t);
+	mv_cursor_init(&t, &c);
+	mv_verify_symbol(&t, &c, "module_layout", &layout, MV_POLICY_WARN, false, &v);
+	CHECK(v.outcome == MV_MATCH && v.layout && v.action == MV_ADMIT);
+	mv_verify_symbol(&t, &c, "_printk", &printk_crc, MV_POLICY_REFUSE, false, &v);
+	CHECK(v.outcome == MV_MATCH && v.module_crc == printk_crc);
+	mv_verify_symbol(&t, &c, "kmalloc_caches", &other, MV_POLICY_REFUSE, false, &v);
+	CHECK(v.outcome == MV_MISMATCH && v.action == MV_REFUSE);
+	CHECK(v.has_module_crc && v.module_crc == 0x4c9d28b0 && v.kernel_crc == other);
+	mv_verify_symbol(&t, &c, "not_in_table", &other, MV_POLICY_LOG, false, &v);
+	CHECK(v.outcome == MV_MISSING && !v.has_module_crc && v.action == MV_ADMIT_TAINT);
+	mv_verify_symbol(&t, &c, "not_in_table", NULL, MV_POLICY_REFUSE, false, &v);
+	CHECK(v.outcome == MV_UNVERSIONED && v.action == MV_ADMIT);
+	image_free(&img);
+}
+
+static void test_crc_upper_bits(void)
+{
+	static const char *const n[] = { "sym" };
+	static const u64 crc[] = { 0x100000000ULL | 0x1234 };
+	static const u32 kcrc = 0x1234;
+	u64 size;
+	u8 *tab = basic_table(n, crc, 1, &size);
+	struct image_section s = { MV_SEC_BASIC, tab, size, 0 };
+	struct mv_verdict v;
+	struct mv_cursor c;
+	struct mv_tables t;
+	struct image img;
+
+	/* As the kernel compares: the whole entry against the zero-extended CRC. */
+	image_build(&img, &s, 1);
+	mv_tables_find(img.bytes, img.len, &t);
+	mv_cursor_init(&t, &c);
+	mv_verify_symbol(&t, &c, "sym", &kcrc, MV_POLICY_REFUSE, false, &v);
+	CHECK(v.outcome == MV_MISMATCH);
+	image_free(&img);
+	free(tab);
+}
+
+static void test_policy_parse(void)
+{
+	CHECK(mv_policy_parse("refuse") == MV_POLICY_REFUSE);
+	CHECK(mv_policy_parse("warn\n") == MV_POLICY_WARN);
+	CHECK(mv_policy_parse("log") == MV_POLICY_LOG);
+	CHECK(mv_policy_parse("log-only\n") == MV_POLICY_LOG);
+	CHECK(mv_policy_parse("") < 0);
+	CHECK(mv_policy_parse("\n") < 0);
+	CHECK(mv_policy_parse("warn\n\n") < 0);
+	CHECK(mv_policy_parse("refused") < 0);
+	CHECK(mv_policy_parse("WARN") < 0);
+	CHECK(strcmp(mv_policy_name(MV_POLICY_LOG), "log") == 0);
+}
+
+int main(void)
+{
+	run("entry-layout-56-byte-names", test_entry_layout);
+	run("basic-table-parse", test_basic_parse);
+	run("lookup-table-reverse-random-order", test_lookup_orders);
+	run("lookup-hint-never-trusted", test_hint_never_trusted);
+	run("basic-table-malformed", test_basic_malformed);
+	run("empty-tables", test_empty_tables);
+	run("extended-table-wins-long-names", test_extended);
+	run("extended-table-malformed", test_extended_malformed);
+	run("sections-outside-overflowing-absurd", test_sections_outside);
+	run("duplicate-section-and-no-table", test_duplicate_and_none);
+	run("decision-table", test_decision_table);
+	run("verify-symbol-outcomes", test_verify_symbol);
+	run("crc-compare-like-the-kernel", test_crc_upper_bits);
+	run("policy-parse", test_policy_parse);
+	if (failures) {
+		printf("unit tests: %d failed\n", failures);
+		return 1;
+	}
+	printf("unit tests: ok\n");
+	return 0;
+}
