@@ -73,6 +73,12 @@ load_fixture() {
 
 FIXTURES="clean match mismatch altered missing notable badlayout"
 
+# What the redirect runs under: the boot log's CPU features (pointer authentication, BTI, IBT).
+echo "@@BEGIN platform"
+echo "@@OUT $(uname -r) $(uname -m)"
+dmesg | grep -iE "CPU features: detected|CET|Indirect Branch|kprobe" | sed 's/^/@@DMESG /'
+echo "@@END platform"
+
 for f in $FIXTURES; do
 	begin "baseline/$f"
 	load_fixture "$f"

@@ -153,6 +153,21 @@ judge_policy() {
 	verdict "policy/$p/$f" "policy $p"
 }
 
+B=$(block platform)
+case $label in
+*/arm64)
+	has " aarch64"
+	# The redirect must be exercised with pointer authentication and BTI active.
+	has "CPU features: detected: Address authentication"
+	has "CPU features: detected: Branch Target Identification"
+	verdict platform "pointer authentication and BTI active"
+	;;
+*)
+	has " x86_64"
+	verdict platform
+	;;
+esac
+
 for f in clean match mismatch altered missing notable badlayout; do judge_baseline $f; done
 
 for p in refuse warn log; do

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# run-tests.sh [--kernel LINE]...: modver's whole test suite.
+# run-tests.sh [--kernel LINE]... [--arch ARCH]...: modver's whole test suite.
 #
 # On the host: checkpatch --strict on every C file, the userspace unit tests of the pure core.
-# For each kernel (default: every line, 6.1 and 6.12, amd64): fetch Debian's current kernel image and
-# headers, build modver (W=1, sparse) and the fixtures against them, boot QEMU (TCG) with a busybox +
-# kmod initramfs that runs the scenarios, and judge the guest's output on the host.
+# Then for each kernel line (6.1, 6.12) and architecture (amd64, arm64; arm64 cross-built and run
+# under qemu-system-aarch64), by default the whole matrix: fetch Debian's current kernel image and
+# headers, build modver (W=1, sparse) and the fixtures against them, boot QEMU (TCG) with a
+# busybox + kmod initramfs that runs the scenarios, and judge the guest's output on the host.
 #
 # Prints one PASS/FAIL line per scenario and ends with "N passed, N failed"; exits 1 on any failure.
 # Run as root on Debian 12: missing packages are installed, kernels are cached under .cache/.
@@ -13,15 +14,19 @@ set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
 lines=()
+arches=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) lines+=("${2:?--kernel needs 6.1 or 6.12}"); shift 2 ;;
 	--kernel=*) lines+=("${1#--kernel=}"); shift ;;
+	--arch) arches+=("${2:?--arch needs amd64 or arm64}"); shift 2 ;;
+	--arch=*) arches+=("${1#--arch=}"); shift ;;
 	-h | --help) sed -n '3,12p' "$0"; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 done
 [ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12)
+[ ${#arches[@]} -gt 0 ] || arches=(amd64 arm64)
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -54,18 +59,19 @@ if [ -f "$MODVER_ROOT/tests/Makefile" ]; then
 		report "FAIL host unit: the unit test run did not complete (see $MODVER_CACHE/unit.log)"
 fi
 
-for line in "${lines[@]}"; do
-	arch=amd64
-	label=$line/$arch
+# run_kernel LINE ARCH: every QEMU scenario on one kernel of the matrix.
+run_kernel() {
+	local line=$1 arch=$2 label=$1/$2 envfile out rc start warnings
+	start=$(date +%s)
 	if ! envfile=$(timed "fetching Debian's $line $arch kernel" bash "$MODVER_ROOT/scripts/fetch-kernel.sh" "$line" "$arch"); then
 		report "FAIL $label fetch: cannot fetch the kernel"
-		continue
+		return
 	fi
 	. "$envfile"
 	out=$MODVER_CACHE/runs/$KREL
 	if ! timed "building modver and fixtures for $KREL" bash "$MODVER_ROOT/scripts/build.sh" "$envfile" "$out" >/dev/null; then
 		report "FAIL $label build: modver or a fixture does not build (see above)"
-		continue
+		return
 	fi
 	warnings=$(grep -E 'warning:|error:' "$out/modver/build.log")
 	if [ -z "$warnings" ]; then
@@ -73,13 +79,23 @@ for line in "${lines[@]}"; do
 	else
 		report "FAIL $label build: $(head -n 3 <<<"$warnings" | tr '\n' ' ')"
 	fi
-	bash "$MODVER_ROOT/scripts/mkinitramfs.sh" "$out/payload" "$MODVER_ROOT/qemu-test/guest-scenarios.sh" \
-		"$out/initrd.gz" || { report "FAIL $label initramfs: cannot build it"; continue; }
+	if ! bash "$MODVER_ROOT/scripts/mkinitramfs.sh" "$arch" "$out/payload" \
+		"$MODVER_ROOT/qemu-test/guest-scenarios.sh" "$out/initrd.gz"; then
+		report "FAIL $label initramfs: cannot build it"
+		return
+	fi
 	timed "booting $KREL under QEMU (TCG) and running the scenarios" \
-		bash "$MODVER_ROOT/qemu-test/boot.sh" "$VMLINUZ" "$out/initrd.gz" "$out/boot.log" 1200
+		bash "$MODVER_ROOT/qemu-test/boot.sh" "$arch" "$VMLINUZ" "$out/initrd.gz" "$out/boot.log" 1500
 	rc=$?
 	[ $rc -eq 124 ] && report "FAIL $label boot: QEMU timed out (log: $out/boot.log)"
 	bash "$MODVER_ROOT/qemu-test/judge.sh" "$out/boot.log" "$out/expect.env" "$label" | tee -a "$results"
+	say "$label: $(grep -c "^PASS $label " "$results") passed, $(grep -c "^FAIL $label " "$results") failed in $(($(date +%s) - start)) s"
+}
+
+for line in "${lines[@]}"; do
+	for arch in "${arches[@]}"; do
+		run_kernel "$line" "$arch"
+	done
 done
 
 passed=$(grep -c '^PASS ' "$results")

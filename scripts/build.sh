@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # build.sh ENVFILE OUTDIR: build modver.ko (W=1, and C=1 when sparse is there) and every test fixture
-# against the kernel described by ENVFILE (from fetch-kernel.sh), into OUTDIR:
+# against the kernel described by ENVFILE (from fetch-kernel.sh; arm64 is cross-built), into OUTDIR:
 #   OUTDIR/payload/   modver.ko and the fixtures, ready for the initramfs
 #   OUTDIR/expect.env the CRCs the scenarios must see in modver's log lines
 #   OUTDIR/modver/build.log  the W=1 build output (the suite checks it has no warnings)
@@ -13,8 +13,11 @@ out=${2:?usage: build.sh ENVFILE OUTDIR}
 . "$envfile"
 fixtures=$MODVER_ROOT/qemu-test/fixtures
 need_packages gcc make binutils libelf1 dwarves sparse
+read -ra arch_flags <<<"$MAKE_ARCH_FLAGS"
+CROSS_COMPILE=
+[ "$DEB_ARCH" = arm64 ] && need_packages gcc-aarch64-linux-gnu && CROSS_COMPILE=aarch64-linux-gnu-
 
-kmake() { make -C "$KDIR" -j"$(nproc)" "$@"; }
+kmake() { make -C "$KDIR" -j"$(nproc)" "${arch_flags[@]}" "$@"; }
 
 rm -rf "$out"
 mkdir -p "$out/modver" "$out/payload" "$out/tools"
@@ -54,7 +57,7 @@ kmake M="$out/plain" modules >"$out/plain/build.log" 2>&1 ||
 
 edit=$out/tools/versions-edit
 gcc -O2 -Wall -Wextra -o "$edit" "$MODVER_ROOT/qemu-test/tools/versions-edit.c"
-objcopy=${CROSS_COMPILE:-}objcopy
+objcopy=${CROSS_COMPILE}objcopy
 # edit_versions MODULE EDIT-ARGS...: rewrite MODULE's __versions through versions-edit.
 edit_versions() {
 	local ko=$out/plain/$1.ko

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# fetch-kernel.sh LINE [ARCH]: download Debian's current kernel image and headers of LINE (6.1 or 6.12)
-# for ARCH (amd64) into the cache, unpack them into a private prefix, and make the headers tree usable
-# for out-of-tree builds there.  Versions are resolved at run time from the archive, never hard-coded.
+# fetch-kernel.sh LINE [ARCH]: download Debian's current kernel image and headers of LINE (6.1 or
+# 6.12) for ARCH (amd64 or arm64) into the cache, unpack them into a private prefix, and make the
+# headers tree usable for out-of-tree builds there (for arm64 with the host's amd64 linux-kbuild of
+# the same version: platform.md §2).  Versions are resolved at run time, never hard-coded.
 #
-# Prints the path of an env file holding KREL (the kernel release), KDIR (headers tree), VMLINUZ and
-# ARCH.  Nothing is installed into / (platform.md §1).
+# Prints the path of an env file holding KREL (the kernel release), KDIR (headers tree), VMLINUZ,
+# DEB_ARCH and MAKE_ARCH_FLAGS.  Nothing is installed into / (platform.md §1).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,17 +17,17 @@ case "$line" in
 6.12) meta=linux-headers-6.12-$arch ;;
 *) die "unknown kernel line '$line' (known: 6.1, 6.12)" ;;
 esac
-[ "$arch" = amd64 ] || die "architecture '$arch' is not supported yet (known: amd64)"
+case "$arch" in
+amd64) make_flags= ;;
+arm64) make_flags="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
+*) die "unknown architecture '$arch' (known: amd64, arm64)" ;;
+esac
 
 envdir=$MODVER_CACHE/kernels/$line-$arch
 mkdir -p "$envdir"
 
-resolve_headers() {
-	apt_ready
-	apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-headers-/ { print $2; exit }'
-}
-
-headers=$(resolve_headers || true)
+headers=$(apt_for "$arch" apt-cache depends "$meta" |
+	awk '/Depends: linux-headers-/ { print $2; exit }' || true)
 if [ -z "$headers" ]; then
 	# The archive could not be asked: a previously unpacked kernel still serves.
 	[ -s "$envdir/env" ] || die "cannot resolve $meta from the package archive"
@@ -40,22 +41,18 @@ if [ -s "$envdir/env" ] && grep -qx "KREL=$krel" "$envdir/env"; then
 	exit 0
 fi
 
-deps=$(apt-cache depends "$headers" | awk '/Depends: linux-(headers|kbuild)-/ { print $2 }' | sort -u)
-pkgs="$headers linux-image-$krel-unsigned $deps"
-debdir=$MODVER_CACHE/debs
-mkdir -p "$debdir"
-for p in $pkgs; do
-	if ! ls "$debdir/${p}_"*.deb >/dev/null 2>&1; then
-		(cd "$debdir" && timed "downloading $p" apt-get download -q -o APT::Sandbox::User=root "$p" >/dev/null) ||
-			die "apt-get download $p failed"
-	fi
-done
+# The headers' own dependencies: the common headers (arch all) and linux-kbuild, which must be the
+# host's build of it because its tools (fixdep, modpost, genksyms) run on the host.
+deps=$(apt_for "$arch" apt-cache depends "$headers" | awk '/Depends: linux-headers-/ { print $2 }')
+kbuild=$(apt_for "$arch" apt-cache depends "$headers" | awk '/Depends: linux-kbuild-/ { print $2 }')
+debs=$(fetch_debs "$arch" "$headers" "linux-image-$krel-unsigned" $deps)
+debs="$debs $(fetch_debs "$HOST_DEB_ARCH" $kbuild)"
 
 root=$MODVER_CACHE/kernels/$krel
 rm -rf "$root.tmp"
 mkdir -p "$root.tmp"
-for p in $pkgs; do
-	timed "unpacking $p" dpkg-deb -x "$(ls "$debdir/${p}_"*.deb | tail -n 1)" "$root.tmp"
+for deb in $debs; do
+	timed "unpacking $(basename "$deb")" dpkg-deb -x "$deb" "$root.tmp"
 done
 kdir=$root/usr/src/linux-headers-$krel
 # The one absolute path in Debian's headers (platform.md §2): point it into the prefix.
@@ -69,8 +66,8 @@ cat >"$envdir/env" <<EOT
 KREL=$krel
 KDIR=$kdir
 VMLINUZ=$vmlinuz
-ARCH=$arch
-MODDIR=$root/lib/modules/$krel
+DEB_ARCH=$arch
+MAKE_ARCH_FLAGS="$make_flags"
 EOT
 say "kernel $krel ready in $root"
 echo "$envdir/env"

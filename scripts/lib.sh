@@ -44,3 +44,49 @@ apt_ready() {
 		apt_updated=1
 	fi
 }
+
+HOST_DEB_ARCH=$(dpkg --print-architecture)
+
+# apt_for ARCH apt-get|apt-cache ARGS...: run apt for Debian architecture ARCH.  For a foreign
+# architecture the package lists live in the cache (fetched by the first call), so arm64 packages
+# can be looked up and downloaded without adding an architecture to the system's dpkg or apt.
+apt_for() {
+	local arch=$1 cmd=$2 d
+	shift 2
+	if [ "$arch" = "$HOST_DEB_ARCH" ]; then
+		apt_ready
+		"$cmd" -o APT::Sandbox::User=root "$@"
+		return
+	fi
+	d=$MODVER_CACHE/apt-$arch
+	local opts=(-o APT::Architecture="$arch" -o APT::Architectures::="$arch"
+		-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache"
+		-o Dir::State::status="$d/status" -o APT::Sandbox::User=root)
+	if [ ! -f "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +720)" ]; then
+		mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+		touch "$d/status"
+		timed "apt-get update for $arch" apt-get "${opts[@]}" update -q >/dev/null &&
+			touch "$d/updated"
+	fi
+	"$cmd" "${opts[@]}" "$@"
+}
+
+# fetch_debs ARCH PKG...: download packages of ARCH into the cache (once); prints each .deb's path.
+fetch_debs() {
+	local arch=$1 p deb
+	shift
+	mkdir -p "$MODVER_CACHE/debs"
+	for p in "$@"; do
+		deb=$(ls "$MODVER_CACHE/debs/${p}_"*"_${arch}.deb" "$MODVER_CACHE/debs/${p}_"*_all.deb \
+			2>/dev/null | tail -n 1)
+		if [ -z "$deb" ]; then
+			(cd "$MODVER_CACHE/debs" && timed "downloading $p ($arch)" \
+				apt_for "$arch" apt-get download -q "$p" >/dev/null) ||
+				die "apt-get download $p:$arch failed"
+			deb=$(ls "$MODVER_CACHE/debs/${p}_"*"_${arch}.deb" \
+				"$MODVER_CACHE/debs/${p}_"*_all.deb 2>/dev/null | tail -n 1)
+		fi
+		[ -n "$deb" ] || die "no .deb for $p ($arch) after download"
+		echo "$deb"
+	done
+}

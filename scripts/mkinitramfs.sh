@@ -1,38 +1,73 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# mkinitramfs.sh PAYLOAD_DIR SCRIPT OUTPUT: a busybox + kmod initramfs (gzip cpio newc) whose /init
-# mounts proc, sys, devtmpfs, debugfs and tracefs, runs SCRIPT with PAYLOAD_DIR's files under /payload,
-# prints "@@EXIT <code>" and powers off.
+# mkinitramfs.sh ARCH PAYLOAD_DIR SCRIPT OUTPUT: a busybox + kmod initramfs (gzip cpio newc) for
+# Debian architecture ARCH (amd64, arm64) whose /init mounts proc, sys, devtmpfs, debugfs and
+# tracefs, runs SCRIPT with PAYLOAD_DIR's files under /payload, prints "@@EXIT <code>" and powers
+# off.  busybox-static, kmod and kmod's libraries are Debian's packages of ARCH, downloaded into
+# the cache and unpacked there: nothing is installed into the host.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-payload=${1:?usage: mkinitramfs.sh PAYLOAD_DIR SCRIPT OUTPUT}
-script=${2:?usage: mkinitramfs.sh PAYLOAD_DIR SCRIPT OUTPUT}
-output=${3:?usage: mkinitramfs.sh PAYLOAD_DIR SCRIPT OUTPUT}
-need_packages kmod cpio gzip
+usage="usage: mkinitramfs.sh ARCH PAYLOAD_DIR SCRIPT OUTPUT"
+arch=${1:?$usage}
+payload=${2:?$usage}
+script=${3:?$usage}
+output=${4:?$usage}
+need_packages cpio gzip binutils
 
-# A static busybox, downloaded (never installed into the host) and cached.
-bbdir=$MODVER_CACHE/busybox-amd64
-if [ ! -x "$bbdir/bin/busybox" ]; then
-	mkdir -p "$MODVER_CACHE/debs" "$bbdir"
-	(cd "$MODVER_CACHE/debs" && timed "downloading busybox-static" \
-		apt-get download -q -o APT::Sandbox::User=root busybox-static >/dev/null) ||
-		die "apt-get download busybox-static failed"
-	dpkg-deb -x "$(ls "$MODVER_CACHE"/debs/busybox-static_*.deb | tail -n 1)" "$bbdir"
+guest=$MODVER_CACHE/guest-$arch
+if [ ! -f "$guest/.complete" ]; then
+	rm -rf "$guest"
+	mkdir -p "$guest"
+	for deb in $(fetch_debs "$arch" busybox-static kmod libc6 libzstd1 liblzma5 libssl3); do
+		dpkg-deb -x "$deb" "$guest"
+	done
+	touch "$guest/.complete"
 fi
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,payload}
-cp "$bbdir/bin/busybox" "$root/bin/busybox"
+
+# in_guest PATH: PATH inside the unpacked packages, following symlinks (absolute ones included)
+# within them rather than into the host.
+in_guest() {
+	local path=$1 target n
+	for n in 1 2 3 4 5 6 7 8; do
+		[ -L "$guest$path" ] || break
+		target=$(readlink "$guest$path")
+		case $target in
+		/*) path=$target ;;
+		*) path=$(dirname "$path")/$target ;;
+		esac
+	done
+	echo "$guest$path"
+}
+# copy_lib NAME: copy a shared library kmod needs from the unpacked packages, and what it needs.
+copy_lib() {
+	local lib=$1 found
+	found=$(find "$guest/lib" "$guest/usr/lib" -name "$lib" 2>/dev/null | head -n 1)
+	[ -n "$found" ] || die "$lib (needed by kmod) is not in the downloaded packages"
+	found=${found#"$guest"}
+	[ -e "$root$found" ] && return 0
+	mkdir -p "$root$(dirname "$found")"
+	cp "$(in_guest "$found")" "$root$found"
+	for dep in $(readelf -d "$root$found" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		copy_lib "$dep"
+	done
+}
+
+cp "$guest/bin/busybox" "$root/bin/busybox"
 # kmod's insmod tries once and reports the kernel's error (busybox's retries and logs twice).
-kmod=$(command -v kmod)
-cp "$kmod" "$root/bin/kmod"
-for lib in $(ldd "$kmod" | grep -o '/[^ ]*'); do
-	mkdir -p "$root$(dirname "$lib")"
-	cp -L "$lib" "$root$lib"
+cp "$guest/bin/kmod" "$root/bin/kmod"
+for lib in $(readelf -d "$guest/bin/kmod" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+	copy_lib "$lib"
 done
+interp=$(readelf -l "$guest/bin/kmod" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+mkdir -p "$root$(dirname "$interp")"
+cp "$(in_guest "$interp")" "$root$interp"
 for tool in insmod rmmod lsmod modinfo modprobe depmod; do ln -s /bin/kmod "$root/sbin/$tool"; done
+
 cp -r "$payload"/. "$root/payload/"
 cp "$script" "$root/run.sh"
 cat >"$root/init" <<'EOT'
@@ -45,7 +80,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 echo
-echo "@@BOOTED $(uname -r)"
+echo "@@BOOTED $(uname -r) $(uname -m)"
 sh /run.sh
 echo "@@EXIT $?"
 sync
