@@ -33,6 +33,7 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
@@ -89,7 +90,27 @@ static int modver_load_leave(struct kretprobe_instance *ri, struct pt_regs *regs
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
 	if (load->started)
 		modver_report_summary(load, (int)regs_return_value(regs));
+	kfree(load->index_mem);
 	return 0;
+}
+
+/*
+ * On unload, loads still in flight keep their records (the kretprobe instances live until their
+ * load_module() returns) but their return handlers no longer run: free their indexes here.
+ * Called after both probes are unregistered, so no handler or replacement touches a record.
+ */
+static void modver_loads_release(void)
+{
+	struct modver_load *load, *next;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&modver_loads_lock, flags);
+	list_for_each_entry_safe(load, next, &modver_loads, node) {
+		list_del(&load->node);
+		kfree(load->index_mem);
+		load->index_mem = NULL;
+	}
+	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
 }
 
 static struct kretprobe modver_load_probe = {
@@ -100,15 +121,27 @@ static struct kretprobe modver_load_probe = {
 	.maxactive = MODVER_MAX_CONCURRENT_LOADS,
 };
 
-/* First check of a load (or any check of an untracked one): read the tables, fix the policy. */
+/*
+ * First check of a load (or any check of an untracked one): read the tables, fix the policy, and
+ * for a tracked load index the table, so that lookups stay O(1) whatever order the loader asks
+ * in.  Process context, may sleep.  Without memory for the index, lookups scan from the hint.
+ */
 static void modver_load_start(struct modver_load *load, const struct modver_load_info *info)
 {
+	u64 index_bytes;
+
 	strscpy(load->name, info->name ? info->name : "(unnamed)", sizeof(load->name));
 	load->policy = modver_policy_now();
 	load->force_layout = modver_force_layout_now();
 	load->image = info->hdr;
 	mv_tables_find(info->hdr, info->len, &load->tables);
 	mv_cursor_init(&load->tables, &load->cursor);
+	kfree(load->index_mem);
+	load->index_mem = NULL;
+	index_bytes = mv_index_bytes(&load->tables);
+	if (load->tracked && index_bytes)
+		load->index_mem = kmalloc(index_bytes, GFP_KERNEL | __GFP_NOWARN);
+	mv_index_build(&load->tables, load->index_mem, index_bytes);
 	load->started = true;
 }
 
@@ -204,6 +237,7 @@ static void __exit modver_exit(void)
 	unregister_kprobe(&modver_check_version_kprobe);
 	if (modver_loads_tracked) {
 		unregister_kretprobe(&modver_load_probe);
+		modver_loads_release();
 		if (modver_load_probe.nmissed)
 			pr_info("%d loads were not tracked (more than %d at once)\n",
 				modver_load_probe.nmissed, MODVER_MAX_CONCURRENT_LOADS);

@@ -131,55 +131,16 @@ static enum modver_severity modver_severity(enum mv_policy policy, enum mv_actio
 	return MODVER_INFO;
 }
 
-static const char *modver_action_name(enum mv_action action)
-{
-	switch (action) {
-	case MV_REFUSE:
-		return "refused";
-	case MV_ADMIT_TAINT:
-		return "admitted, tainted F";
-	case MV_ADMIT:
-		break;
-	}
-	return "admitted";
-}
-
-/* Why an offence was refused although the policy admits offences. */
-static const char *modver_refusal_note(const struct modver_load *load, const struct mv_verdict *v)
-{
-	if (v->action == MV_REFUSE && v->layout && load->policy != MV_POLICY_REFUSE)
-		return ", module_layout is structural";
-	return "";
-}
-
 static void modver_report_symbol(struct modver_load *load, const char *sym,
 				 const struct mv_verdict *v)
 {
-	char module_crc[24] = "none", kernel_crc[24] = "none";
+	char line[MV_LINE_MAX];
 
-	if (v->has_module_crc)
-		snprintf(module_crc, sizeof(module_crc), "0x%08llx",
-			 (unsigned long long)v->module_crc);
-	if (v->has_kernel_crc)
-		snprintf(kernel_crc, sizeof(kernel_crc), "0x%08x", v->kernel_crc);
-	modver_log(modver_severity(load->policy, v->action),
-		   "%s: %s: %s, module crc %s, kernel crc %s: %s (policy %s%s)\n",
-		   load->name, sym, mv_outcome_name(v->outcome), module_crc, kernel_crc,
-		   modver_action_name(v->action), mv_policy_name(load->policy),
-		   modver_refusal_note(load, v));
-}
-
-static void modver_report_table(struct modver_load *load, const struct mv_verdict *v)
-{
-	enum modver_severity severity = modver_severity(load->policy, v->action);
-
-	if (v->outcome == MV_MALFORMED)
-		modver_log(severity, "%s: malformed version table (%s): %s (policy %s)\n",
-			   load->name, load->tables.error, modver_action_name(v->action),
-			   mv_policy_name(load->policy));
+	if (mv_verdict_is_table_level(v))
+		mv_format_table(line, sizeof(line), load->name, &load->tables, v, load->policy);
 	else
-		modver_log(severity, "%s: no version table: %s (policy %s)\n", load->name,
-			   modver_action_name(v->action), mv_policy_name(load->policy));
+		mv_format_verdict(line, sizeof(line), load->name, sym, v, load->policy);
+	modver_log(modver_severity(load->policy, v->action), "%s\n", line);
 }
 
 static void modver_taint(struct module *mod)
@@ -204,36 +165,16 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 		    const struct mv_verdict *v)
 {
 	static DEFINE_RATELIMIT_STATE(untracked_rs, 5 * HZ, 20);
-	struct modver_tally *t = &load->tally;
-	bool table_level = v->outcome == MV_NO_TABLE || v->outcome == MV_MALFORMED;
+	bool table_level = mv_verdict_is_table_level(v);
 
-	t->checked++;
+	mv_tally_add(&load->tally, v);
 	atomic64_inc(&modver_totals.symbols);
-	switch (v->outcome) {
-	case MV_MATCH:
-		t->matched++;
-		break;
-	case MV_UNVERSIONED:
-		t->unversioned++;
-		break;
-	case MV_MISMATCH:
-		t->mismatched++;
+	if (v->outcome == MV_MISMATCH)
 		atomic64_inc(&modver_totals.mismatched);
-		break;
-	case MV_MISSING:
-		t->missing++;
+	else if (v->outcome == MV_MISSING)
 		atomic64_inc(&modver_totals.missing);
-		break;
-	case MV_NO_TABLE:
-	case MV_MALFORMED:
-		break;
-	}
-	if (v->action == MV_REFUSE)
-		t->refused++;
-	if (v->action == MV_ADMIT_TAINT) {
-		t->admitted_offences++;
+	if (v->action == MV_ADMIT_TAINT)
 		modver_taint(mod);
-	}
 	if (v->action == MV_ADMIT)
 		return;
 
@@ -244,13 +185,10 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 		if (load->table_reported)
 			return;
 		load->table_reported = true;
-	} else if (t->reported++ >= MODVER_REPORT_MAX) {
+	} else if (load->reported++ >= MODVER_REPORT_MAX) {
 		return;
 	}
-	if (table_level)
-		modver_report_table(load, v);
-	else
-		modver_report_symbol(load, sym, v);
+	modver_report_symbol(load, sym, v);
 }
 
 /**
@@ -262,26 +200,21 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
  */
 void modver_report_summary(const struct modver_load *load, int load_ret)
 {
-	const struct modver_tally *t = &load->tally;
-	enum mv_action decision = t->refused ? MV_REFUSE :
-				  t->admitted_offences ? MV_ADMIT_TAINT : MV_ADMIT;
+	enum mv_action decision = mv_tally_decision(&load->tally);
 	enum modver_severity severity = modver_severity(load->policy, decision);
-	u32 unreported = t->reported > MODVER_REPORT_MAX ? t->reported - MODVER_REPORT_MAX : 0;
-	char outcome[48] = "";
+	u32 unreported = load->reported > MODVER_REPORT_MAX ?
+			 load->reported - MODVER_REPORT_MAX : 0;
+	char line[MV_LINE_MAX];
 
 	atomic64_inc(&modver_totals.modules);
-	if (t->refused)
+	if (decision == MV_REFUSE)
 		atomic64_inc(&modver_totals.refused);
-	else if (t->admitted_offences)
+	else if (decision == MV_ADMIT_TAINT)
 		atomic64_inc(&modver_totals.admitted_offences);
-	if (!t->refused && load_ret < 0)
-		snprintf(outcome, sizeof(outcome), " (the load failed later: %d)", load_ret);
 
-	modver_log(severity,
-		   "%s: summary: checked %u, matched %u, mismatched %u, missing %u, unversioned %u, table %s, policy %s: %s%s\n",
-		   load->name, t->checked, t->matched, t->mismatched, t->missing, t->unversioned,
-		   mv_table_kind_name(load->tables.kind), mv_policy_name(load->policy),
-		   modver_action_name(decision), outcome);
+	mv_format_summary(line, sizeof(line), load->name, &load->tally, load->tables.kind,
+			  load->policy, load_ret);
+	modver_log(severity, "%s\n", line);
 	if (unreported)
 		modver_log(severity, "%s: %u more offending symbols not shown\n", load->name,
 			   unreported);

@@ -141,16 +141,17 @@ static const char *mv_parse_extended(const u8 *crcs, u64 crcs_size, const char *
 }
 
 /**
- * mv_tables_find() - locate and validate the version tables of a module image
+ * mv_tables_find_format() - locate and validate one format's version table of a module image
  * @image: start of the ELF image
  * @len: its length in bytes
+ * @format: MV_TABLE_BASIC or MV_TABLE_EXTENDED for that format alone; MV_TABLE_NONE for the one
+ *	the kernel uses (see mv_tables_find())
  * @t: result; t->kind says which table is in use, or why none can be trusted
  *
- * Sections are found by name, never through the loader's private section indices.  The extended
- * tables take precedence over __versions when present, as in the kernel; having only one of the two
- * extended sections is malformed.
+ * Sections are found by name, never through the loader's private section indices.
  */
-void mv_tables_find(const void *image, u64 len, struct mv_tables *t)
+void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format,
+			   struct mv_tables *t)
 {
 	static const char *const wanted[] = { MV_SEC_BASIC, MV_SEC_EXT_CRCS, MV_SEC_EXT_NAMES };
 	const struct elf64_shdr *found[3] = { NULL, NULL, NULL };
@@ -184,6 +185,13 @@ void mv_tables_find(const void *image, u64 len, struct mv_tables *t)
 		found[w] = sh;
 	}
 
+	if (format == MV_TABLE_BASIC) {
+		found[1] = NULL;
+		found[2] = NULL;
+	} else if (format == MV_TABLE_EXTENDED) {
+		found[0] = NULL;
+	}
+
 	if (found[1] && found[2])
 		why = mv_parse_extended(base + found[1]->sh_offset, found[1]->sh_size,
 					(const char *)base + found[2]->sh_offset,
@@ -198,6 +206,20 @@ void mv_tables_find(const void *image, u64 len, struct mv_tables *t)
 		return;
 malformed:
 	mv_malformed(t, why);
+}
+
+/**
+ * mv_tables_find() - the version table the kernel uses for a module image
+ * @image: start of the ELF image
+ * @len: its length in bytes
+ * @t: result
+ *
+ * The extended tables take precedence over __versions when present, as in the kernel; having only
+ * one of the two extended sections is malformed.
+ */
+void mv_tables_find(const void *image, u64 len, struct mv_tables *t)
+{
+	mv_tables_find_format(image, len, MV_TABLE_NONE, t);
 }
 
 static const char *mv_entry_name(const struct mv_tables *t, u32 index, u64 name_off)
@@ -256,49 +278,193 @@ void mv_cursor_init(const struct mv_tables *t, struct mv_cursor *c)
 	}
 }
 
+/* FNV-1a: cheap, and good enough for symbol names. */
+static u32 mv_hash(const char *s)
+{
+	u32 h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (u8)*s++) * 16777619u;
+	return h;
+}
+
+/* Tables this small are scanned: an index would cost more than it saves. */
+#define MV_INDEX_MIN_ENTRIES	16
+
+/**
+ * mv_index_bytes() - memory mv_index_build() wants for a table
+ * @t: a table found by mv_tables_find()
+ *
+ * Return: the size in bytes, or 0 when the table is better scanned than indexed.
+ */
+u64 mv_index_bytes(const struct mv_tables *t)
+{
+	u64 slots = 1;
+
+	if ((t->kind != MV_TABLE_BASIC && t->kind != MV_TABLE_EXTENDED) ||
+	    t->count < MV_INDEX_MIN_ENTRIES || t->count > (1U << 24) ||
+	    t->ext_names_len > 0xffffffffULL)
+		return 0;
+	while (slots < 2ULL * t->count)
+		slots <<= 1;
+	return (slots + (t->kind == MV_TABLE_EXTENDED ? t->count : 0)) * sizeof(u32);
+}
+
+static const char *mv_indexed_name(const struct mv_tables *t, u32 index)
+{
+	return mv_entry_name(t, index, t->index_name_offs ? t->index_name_offs[index] : 0);
+}
+
+/**
+ * mv_index_build() - check a table's names are distinct, and index large tables by name
+ * @t: a table found by mv_tables_find(); gets the index, or becomes malformed
+ * @mem: mv_index_bytes(@t) bytes, 4-byte aligned, kept until @t is no longer used; may be NULL
+ * @bytes: their size; the table stays unindexed unless it is what mv_index_bytes() asked for
+ *
+ * modpost never writes a name twice, and with two entries for one symbol a verifier that looked
+ * at the second could admit what the kernel (which takes the first) refuses: such a table is
+ * malformed.  Once names are known distinct, lookups may start at the hint; a large table gets a
+ * hash index, so that a lookup that misses the hint costs one hash and about one compare instead
+ * of a scan, whatever order the loader asks in.  A large table without memory for the index
+ * (@mem NULL) is neither checked nor indexed: lookups then scan from the first entry, as the
+ * kernel does.
+ */
+void mv_index_build(struct mv_tables *t, void *mem, u64 bytes)
+{
+	u64 want = mv_index_bytes(t), off = 0, off2;
+	u32 nslots, i, j, slot;
+
+	if (t->kind != MV_TABLE_BASIC && t->kind != MV_TABLE_EXTENDED)
+		return;
+	if (!want) {
+		/* Small enough to check pairwise. */
+		for (i = 0; i < t->count; i++) {
+			off2 = off;
+			for (j = i + 1; j < t->count; j++) {
+				if (t->kind == MV_TABLE_EXTENDED)
+					off2 += strlen(t->ext_names + off2) + 1;
+				if (!strcmp(mv_entry_name(t, i, off), mv_entry_name(t, j, off2)))
+					goto duplicate;
+			}
+			if (t->kind == MV_TABLE_EXTENDED)
+				off += strlen(t->ext_names + off) + 1;
+		}
+		t->unique = true;
+		return;
+	}
+	if (!mem || bytes != want)
+		return;
+	nslots = want / sizeof(u32) - (t->kind == MV_TABLE_EXTENDED ? t->count : 0);
+	memset(mem, 0, want);
+	t->index_slots = mem;
+	t->index_name_offs = t->kind == MV_TABLE_EXTENDED ? t->index_slots + nslots : NULL;
+	t->index_mask = nslots - 1;
+	for (i = 0; i < t->count; i++) {
+		const char *name = mv_entry_name(t, i, off);
+
+		if (t->index_name_offs)
+			t->index_name_offs[i] = off;
+		for (slot = mv_hash(name) & t->index_mask; t->index_slots[slot];
+		     slot = (slot + 1) & t->index_mask)
+			if (!strcmp(mv_indexed_name(t, t->index_slots[slot] - 1), name))
+				goto duplicate;
+		t->index_slots[slot] = i + 1;
+		if (t->kind == MV_TABLE_EXTENDED)
+			off += strlen(name) + 1;
+	}
+	t->unique = true;
+	return;
+duplicate:
+	mv_malformed(t, "a name appears twice in the version table");
+}
+
+/* @index/@off is @sym's entry: report it and move the hint just past it. */
+static bool mv_found(const struct mv_tables *t, struct mv_cursor *c, u32 index, u64 off,
+		     struct mv_entry *e)
+{
+	e->name = mv_entry_name(t, index, off);
+	e->crc = mv_entry_crc(t, index);
+	e->index = index;
+	mv_advance(t, &index, &off);
+	c->index = index;
+	c->name_off = off;
+	return true;
+}
+
 /**
  * mv_lookup() - find @sym in a version table, starting where @c points
- * @t: a table found by mv_tables_find()
+ * @t: a table found by mv_tables_find(), indexed or not
  * @c: the hint; moved just past the entry found
  * @sym: the symbol name
  * @e: the entry found
  *
- * The hint is verified, never trusted: if it does not point at the start of an entry the scan
- * starts at entry 0, and a hint that points at the wrong entry only costs further compares. At most
- * one pass over the table is made, so a lookup is O(1) when the loader asks in table order and O(N)
- * otherwise; a whole load is O(N) either way for in-order requests.
+ * The hint is verified, never trusted: it is ignored unless mv_index_build() found the names
+ * distinct and it points at the start of an entry, and a hint that points at the wrong entry
+ * costs one compare.  Then the index answers
+ * in about one compare; a table without one is scanned once, starting at the hint.  A load is
+ * O(N) with an index whatever the order of requests; without one, O(N) for in-order requests.
  *
  * Return: true if @sym has an entry.
  */
 bool mv_lookup(const struct mv_tables *t, struct mv_cursor *c, const char *sym, struct mv_entry *e)
 {
-	u32 index = c->index, i;
+	u32 index = c->index, i, slot;
 	u64 off = c->name_off;
 
 	if (t->count == 0 || (t->kind != MV_TABLE_BASIC && t->kind != MV_TABLE_EXTENDED))
 		return false;
-	if (index >= t->count ||
+	if (!t->unique || index >= t->count ||
 	    (t->kind == MV_TABLE_EXTENDED &&
 	     (off >= t->ext_names_len || (off > 0 && t->ext_names[off - 1] != '\0')))) {
+		/* Unchecked names: start where the kernel starts, so the first entry wins. */
 		index = 0;
 		off = 0;
 	}
-	for (i = 0; i < t->count; i++) {
-		const char *name = mv_entry_name(t, index, off);
+	c->compares++;
+	if (strcmp(mv_entry_name(t, index, off), sym) == 0)
+		return mv_found(t, c, index, off, e);
 
-		c->compares++;
-		if (strcmp(name, sym) == 0) {
-			e->name = name;
-			e->crc = mv_entry_crc(t, index);
-			e->index = index;
-			mv_advance(t, &index, &off);
-			c->index = index;
-			c->name_off = off;
-			return true;
+	if (t->index_slots) {
+		for (slot = mv_hash(sym) & t->index_mask; t->index_slots[slot];
+		     slot = (slot + 1) & t->index_mask) {
+			index = t->index_slots[slot] - 1;
+			c->compares++;
+			if (strcmp(mv_indexed_name(t, index), sym) == 0)
+				return mv_found(t, c, index, t->index_name_offs ?
+						t->index_name_offs[index] : 0, e);
 		}
+		return false;
+	}
+
+	for (i = 1; i < t->count; i++) {
 		mv_advance(t, &index, &off);
+		c->compares++;
+		if (strcmp(mv_entry_name(t, index, off), sym) == 0)
+			return mv_found(t, c, index, off, e);
 	}
 	return false;
+}
+
+/**
+ * mv_entry_at() - the entry a cursor points at, then step the cursor to the next one
+ * @t: a table found by mv_tables_find()
+ * @c: the cursor; start from a zeroed one to walk the table in order
+ * @e: the entry
+ *
+ * Return: false once the walk has wrapped past the last entry (c->index back at 0 after the
+ * first call) or the table has no entries.
+ */
+bool mv_entry_at(const struct mv_tables *t, struct mv_cursor *c, struct mv_entry *e)
+{
+	if (c->compares >= t->count ||
+	    (t->kind != MV_TABLE_BASIC && t->kind != MV_TABLE_EXTENDED))
+		return false;
+	e->name = mv_entry_name(t, c->index, c->name_off);
+	e->crc = mv_entry_crc(t, c->index);
+	e->index = c->index;
+	mv_advance(t, &c->index, &c->name_off);
+	c->compares++;		/* here: entries visited */
+	return true;
 }
 
 const char *mv_table_kind_name(enum mv_table_kind kind)

@@ -10,7 +10,7 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 
-#include "modver_decide.h"
+#include "modver_format.h"
 
 /*
  * The leading fields of the loader's private struct load_info (kernel/module/internal.h).  Their
@@ -22,17 +22,6 @@ struct modver_load_info {
 	struct module *mod;
 	const void *hdr;
 	unsigned long len;
-};
-
-struct modver_tally {
-	u32 checked;
-	u32 matched;
-	u32 mismatched;
-	u32 missing;
-	u32 unversioned;
-	u32 refused;
-	u32 admitted_offences;
-	u32 reported;		/* per-symbol lines printed for this load */
 };
 
 /*
@@ -48,9 +37,11 @@ struct modver_load {
 	bool force_layout;
 	enum mv_policy policy;	/* fixed at a load's first check: a load is decided as one */
 	const void *image;
+	void *index_mem;	/* the table's hash index (kmalloc), tracked loads only */
 	struct mv_tables tables;
 	struct mv_cursor cursor;
-	struct modver_tally tally;
+	struct mv_tally tally;
+	u32 reported;		/* per-symbol lines printed for this load */
 	char name[MODULE_NAME_LEN];
 };
 

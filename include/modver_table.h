@@ -37,13 +37,19 @@ struct mv_tables {
 	const u8 *ext_crcs;		/* MV_TABLE_EXTENDED: count little-endian u32 */
 	const char *ext_names;		/* MV_TABLE_EXTENDED: count NUL-terminated names */
 	u64 ext_names_len;
+	/* Optional hash index (mv_index_build()), in memory the caller owns; NULL: none. */
+	u32 *index_slots;		/* index_mask + 1 slots: entry index + 1, 0 = empty */
+	u32 *index_name_offs;		/* extended tables: each entry's name offset */
+	u32 index_mask;
+	bool unique;			/* names checked distinct: the hint may be used */
 };
 
 /*
- * Where the next lookup should look first. The loader asks for symbols in table order, starting
- * with module_layout (the last entry), so pointing the hint just past the last hit makes every
- * in-order lookup succeed on its first compare. It is only ever a hint: each use is verified by a
- * name compare and a miss falls back to a full scan, so a wrong hint costs time, never correctness.
+ * Where the next lookup should look first.  The loader asks for module_layout (the last entry)
+ * first, and then largely in table order, so pointing the hint just past the last hit makes most
+ * lookups succeed on their first compare.  It is only ever a hint: each use is verified by a name
+ * compare, and a miss goes to the hash index (or, without one, scans the table once), so a wrong
+ * hint costs time, never correctness.
  */
 struct mv_cursor {
 	u32 index;
@@ -59,6 +65,11 @@ struct mv_entry {
 
 int mv_image_check(const void *image, u64 len, const char **why);
 void mv_tables_find(const void *image, u64 len, struct mv_tables *t);
+void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format,
+			   struct mv_tables *t);
+bool mv_entry_at(const struct mv_tables *t, struct mv_cursor *c, struct mv_entry *e);
+u64 mv_index_bytes(const struct mv_tables *t);
+void mv_index_build(struct mv_tables *t, void *mem, u64 bytes);
 void mv_cursor_init(const struct mv_tables *t, struct mv_cursor *c);
 bool mv_lookup(const struct mv_tables *t, struct mv_cursor *c, const char *sym, struct mv_entry *e);
 const char *mv_table_kind_name(enum mv_table_kind kind);

@@ -11,10 +11,12 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/elf.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/types.h>
 #include <linux/elf.h>

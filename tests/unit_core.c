@@ -34,6 +34,17 @@ static void run(const char *name, void (*fn)(void))
 		printf("PASS %s\n", name);
 }
 
+/* mv_tables_find() and mv_index_build(), as modver.ko prepares a table; free *mem after use. */
+static void find_tables(const struct image *img, struct mv_tables *t, void **mem)
+{
+	u64 bytes;
+
+	mv_tables_find(img->bytes, img->len, t);
+	bytes = mv_index_bytes(t);
+	*mem = bytes ? malloc(bytes) : NULL;
+	mv_index_build(t, *mem, bytes);
+}
+
 static const char *const names5[] = { "_printk", "kmalloc_caches", "mv_exported_fn",
 				      "a_symbol_whose_name_is_exactly_fifty_five_bytes_long_xx",
 				      "module_layout" };
@@ -93,14 +104,17 @@ static void test_lookup_orders(void)
 	static const unsigned int shuffled[] = { 2, 4, 0, 3, 1 };
 	struct mv_tables t;
 	struct image img;
+	void *mem;
 
 	basic_image(&img);
-	mv_tables_find(img.bytes, img.len, &t);
+	find_tables(&img, &t, &mem);
 	/* The loader's order (module_layout first, then table order): one compare per symbol. */
 	CHECK(lookups(&t, loader, 5) == 5);
 	/* Any other order still finds every entry, at most one pass per lookup. */
 	CHECK(lookups(&t, reverse, 5) <= 25);
 	CHECK(lookups(&t, shuffled, 5) <= 25);
+	CHECK(t.unique);
+	free(mem);
 	image_free(&img);
 }
 
@@ -110,14 +124,147 @@ static void test_hint_never_trusted(void)
 	struct mv_cursor c = { .index = 1000, .name_off = 3 };
 	struct mv_entry e;
 	struct image img;
+	void *mem;
 
 	basic_image(&img);
-	mv_tables_find(img.bytes, img.len, &t);
+	find_tables(&img, &t, &mem);
 	CHECK(mv_lookup(&t, &c, "mv_exported_fn", &e) && e.index == 2);
 	c.index = 3;	/* points at the wrong entry */
 	CHECK(mv_lookup(&t, &c, "_printk", &e) && e.index == 0);
 	CHECK(!mv_lookup(&t, &c, "not_there", &e));
 	CHECK(!mv_lookup(&t, &c, "_print", &e));	/* prefixes do not match */
+	free(mem);
+	image_free(&img);
+}
+
+/* A basic table of n entries "sym<i>" with crc i; with @dup, the last is named "sym0" again. */
+static void big_image(struct image *img, unsigned int n, bool dup)
+{
+	const char **names = calloc(n, sizeof(*names));
+	u64 *crcs = calloc(n, sizeof(*crcs)), size;
+	char (*buf)[16] = calloc(n, sizeof(*buf));
+	struct image_section s = { MV_SEC_BASIC, NULL, 0, 0 };
+	unsigned int i;
+	u8 *t;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "sym%u", i);
+		names[i] = buf[i];
+		crcs[i] = i;
+	}
+	if (dup)
+		names[n - 1] = "sym0";
+	t = basic_table(names, crcs, n, &size);
+	s.data = t;
+	s.size = size;
+	image_build(img, &s, 1);
+	free(t);
+	free(buf);
+	free(crcs);
+	free(names);
+}
+
+static void test_index(void)
+{
+	const unsigned int n = 1000;
+	struct mv_tables t;
+	struct mv_cursor c;
+	struct mv_entry e;
+	struct image img;
+	char name[16];
+	u64 bytes;
+	void *mem;
+	unsigned int i, k;
+
+	big_image(&img, n, false);
+	mv_tables_find(img.bytes, img.len, &t);
+	bytes = mv_index_bytes(&t);
+	CHECK(bytes >= 2 * n * sizeof(u32));
+	mem = malloc(bytes);
+	mv_index_build(&t, mem, bytes - 4);	/* wrong size: stays unindexed */
+	CHECK(!t.index_slots);
+	mv_index_build(&t, mem, bytes);
+	CHECK(t.index_slots);
+	mv_cursor_init(&t, &c);
+	/* A scattered order: every lookup misses the hint, and the index answers. */
+	for (k = 0; k < n - 1; k++) {
+		i = (k * 7919) % (n - 1);
+		snprintf(name, sizeof(name), "sym%u", i);
+		CHECK(mv_lookup(&t, &c, name, &e) && e.index == i && e.crc == i);
+	}
+	CHECK(c.compares <= 3 * (n - 1));
+	CHECK(!mv_lookup(&t, &c, "sym1000", &e));
+	CHECK(!mv_lookup(&t, &c, "", &e));
+	free(mem);
+	image_free(&img);
+}
+
+/* Two entries for one name: malformed, found by the index or by the pairwise check. */
+static void test_duplicates(void)
+{
+	struct mv_tables t;
+	struct mv_cursor c;
+	struct mv_entry e;
+	struct image img;
+	void *mem;
+	u64 bytes;
+
+	big_image(&img, 100, true);
+	find_tables(&img, &t, &mem);
+	CHECK(t.kind == MV_TABLE_MALFORMED);
+	free(mem);
+	image_free(&img);
+
+	big_image(&img, 10, true);
+	find_tables(&img, &t, &mem);
+	CHECK(!mem && t.kind == MV_TABLE_MALFORMED);
+	image_free(&img);
+
+	/* Without memory for an index, a large table is scanned from the start, like the kernel. */
+	big_image(&img, 100, true);
+	mv_tables_find(img.bytes, img.len, &t);
+	bytes = mv_index_bytes(&t);
+	mv_index_build(&t, NULL, bytes);
+	CHECK(t.kind == MV_TABLE_BASIC && !t.unique && !t.index_slots);
+	mv_cursor_init(&t, &c);
+	CHECK(mv_lookup(&t, &c, "sym0", &e) && e.index == 0);
+	CHECK(mv_lookup(&t, &c, "sym0", &e) && e.index == 0);
+	image_free(&img);
+}
+
+static void test_extended_index(void)
+{
+	char names[26 * 40], *p = names;
+	u32 crcs[26];
+	struct image_section s[] = { { MV_SEC_EXT_CRCS, crcs, sizeof(crcs), 0 },
+				     { MV_SEC_EXT_NAMES, names, 0, 0 } };
+	struct mv_tables t;
+	struct mv_cursor c;
+	struct mv_entry e;
+	struct image img;
+	char want[40];
+	u64 bytes;
+	void *mem;
+	int i;
+
+	for (i = 0; i < 26; i++) {
+		p += sprintf(p, "%c_long_extended_symbol_name_%d", 'a' + i, i) + 1;
+		crcs[i] = 0x1000 + i;
+	}
+	s[1].size = p - names;
+	image_build(&img, s, 2);
+	mv_tables_find(img.bytes, img.len, &t);
+	CHECK(t.kind == MV_TABLE_EXTENDED && t.count == 26);
+	bytes = mv_index_bytes(&t);
+	mem = malloc(bytes);
+	mv_index_build(&t, mem, bytes);
+	mv_cursor_init(&t, &c);
+	for (i = 25; i >= 0; i--) {
+		snprintf(want, sizeof(want), "%c_long_extended_symbol_name_%d", 'a' + i, i);
+		CHECK(mv_lookup(&t, &c, want, &e) && e.index == (u32)i && e.crc == 0x1000u + i);
+	}
+	CHECK(c.compares <= 3 * 26);
+	free(mem);
 	image_free(&img);
 }
 
@@ -196,6 +343,8 @@ static void test_extended(void)
 	mv_tables_find(img.bytes, img.len, &t);
 	CHECK(t.kind == MV_TABLE_EXTENDED);	/* extended wins over basic */
 	CHECK(t.count == 3);
+	mv_index_build(&t, NULL, 0);
+	CHECK(t.unique);
 	mv_cursor_init(&t, &c);
 	CHECK(mv_lookup(&t, &c, "module_layout", &e) && e.crc == 0x2f9b2b9a && e.index == 2);
 	CHECK(mv_lookup(&t, &c, "_printk", &e) && e.crc == 0x122c3a7e);
@@ -402,6 +551,9 @@ int main(void)
 	run("basic-table-parse", test_basic_parse);
 	run("lookup-table-reverse-random-order", test_lookup_orders);
 	run("lookup-hint-never-trusted", test_hint_never_trusted);
+	run("lookup-hash-index-any-order", test_index);
+	run("lookup-hash-index-extended", test_extended_index);
+	run("duplicate-names-malformed", test_duplicates);
 	run("basic-table-malformed", test_basic_malformed);
 	run("empty-tables", test_empty_tables);
 	run("extended-table-wins-long-names", test_extended);

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reading module files for modver-dump (see ko_image.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <lzma.h>
+#include <zstd.h>
+
+#include "ko_image.h"
+#include "modver_table.h"
+
+#define KO_MAX_SIZE	0x40000000ULL	/* 1 GiB */
+
+static bool range_ok(u64 len, u64 off, u64 size)
+{
+	return off <= len && size <= len - off;
+}
+
+int ko_image_from_memory(const void *data, u64 len, struct ko_image *img)
+{
+	void *mem;
+
+	/* Aligned like the kernel's vmalloc'ed copy, so the ELF structures can be read in place. */
+	if (posix_memalign(&mem, 8, len ? len : 1))
+		return -ENOMEM;
+	memcpy(mem, data, len);
+	img->bytes = mem;
+	img->len = len;
+	return 0;
+}
+
+static int read_all(FILE *f, u8 **out, u64 *len)
+{
+	u64 cap = 1 << 16, n = 0;
+	u8 *buf = malloc(cap), *grown;
+	size_t got;
+
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= KO_MAX_SIZE)
+				break;
+			grown = realloc(buf, cap * 2);
+			if (!grown)
+				break;
+			buf = grown;
+			cap *= 2;
+		}
+	}
+	if (!buf || ferror(f) || n >= KO_MAX_SIZE) {
+		free(buf);
+		return -EIO;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int grow(u8 **buf, u64 *cap)
+{
+	u8 *grown;
+
+	if (*cap >= KO_MAX_SIZE)
+		return -EFBIG;
+	grown = realloc(*buf, *cap * 2);
+	if (!grown)
+		return -ENOMEM;
+	*buf = grown;
+	*cap *= 2;
+	return 0;
+}
+
+static int unxz(const u8 *in, u64 in_len, u8 **out, u64 *out_len)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	u64 cap = in_len * 4 + 4096;
+	u8 *buf = malloc(cap);
+	lzma_ret ret;
+
+	if (!buf || lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+		free(buf);
+		return -ENOMEM;
+	}
+	s.next_in = in;
+	s.avail_in = in_len;
+	s.next_out = buf;
+	s.avail_out = cap;
+	for (;;) {
+		ret = lzma_code(&s, LZMA_FINISH);
+		if (ret == LZMA_STREAM_END)
+			break;
+		if (ret != LZMA_OK || (s.avail_out == 0 && grow(&buf, &cap))) {
+			lzma_end(&s);
+			free(buf);
+			return -EINVAL;
+		}
+		if (s.avail_out == 0) {
+			s.next_out = buf + s.total_out;
+			s.avail_out = cap - s.total_out;
+		}
+	}
+	*out_len = s.total_out;
+	*out = buf;
+	lzma_end(&s);
+	return 0;
+}
+
+static int unzstd(const u8 *in, u64 in_len, u8 **out, u64 *out_len)
+{
+	ZSTD_DStream *ds = ZSTD_createDStream();
+	ZSTD_inBuffer ib = { in, in_len, 0 };
+	u64 cap = in_len * 4 + 4096;
+	u8 *buf = malloc(cap);
+	size_t ret = 1;
+
+	if (!ds || !buf) {
+		ZSTD_freeDStream(ds);
+		free(buf);
+		return -ENOMEM;
+	}
+	while (ib.pos < ib.size || ret != 0) {
+		ZSTD_outBuffer ob = { buf, cap, *out_len };
+
+		ret = ZSTD_decompressStream(ds, &ob, &ib);
+		*out_len = ob.pos;
+		if (ZSTD_isError(ret) || (ib.pos == ib.size && ret != 0 && ob.pos < ob.size) ||
+		    (ob.pos == ob.size && grow(&buf, &cap))) {
+			ZSTD_freeDStream(ds);
+			free(buf);
+			return -EINVAL;
+		}
+	}
+	ZSTD_freeDStream(ds);
+	*out = buf;
+	return 0;
+}
+
+/**
+ * ko_image_read() - read a module file, decompressing .ko.xz and .ko.zst (by content, not name)
+ * @path: the file
+ * @img: the image read
+ * @err: a message on failure
+ * @errlen: its size
+ *
+ * Return: 0, or a negative errno with @err set.
+ */
+int ko_image_read(const char *path, struct ko_image *img, char *err, size_t errlen)
+{
+	static const u8 xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+	static const u8 zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	u8 *raw = NULL, *plain = NULL;
+	u64 raw_len = 0, plain_len = 0;
+	FILE *f = fopen(path, "rb");
+	int ret;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	ret = read_all(f, &raw, &raw_len);
+	fclose(f);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot read it (or larger than 1 GiB)", path);
+		return ret;
+	}
+	if (raw_len >= sizeof(xz_magic) && !memcmp(raw, xz_magic, sizeof(xz_magic))) {
+		ret = unxz(raw, raw_len, &plain, &plain_len);
+	} else if (raw_len >= sizeof(zstd_magic) && !memcmp(raw, zstd_magic, sizeof(zstd_magic))) {
+		ret = unzstd(raw, raw_len, &plain, &plain_len);
+	} else {
+		plain = raw;
+		plain_len = raw_len;
+		raw = NULL;
+	}
+	free(raw);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot decompress it", path);
+		return ret;
+	}
+	ret = ko_image_from_memory(plain, plain_len, img);
+	free(plain);
+	if (ret)
+		snprintf(err, errlen, "%s: out of memory", path);
+	return ret;
+}
+
+void ko_image_free(struct ko_image *img)
+{
+	free(img->bytes);
+	img->bytes = NULL;
+	img->len = 0;
+}
+
+static const struct elf64_shdr *section(const struct ko_image *img, const char *name)
+{
+	const struct elf64_hdr *eh = (const void *)img->bytes;
+	const struct elf64_shdr *sh = (const void *)(img->bytes + eh->e_shoff);
+	const struct elf64_shdr *strsec = &sh[eh->e_shstrndx];
+	const char *names = (const char *)img->bytes + strsec->sh_offset;
+	u64 n = strlen(name) + 1;
+	unsigned int i;
+
+	for (i = 1; i < eh->e_shnum; i++)
+		if (range_ok(strsec->sh_size, sh[i].sh_name, n) &&
+		    !memcmp(names + sh[i].sh_name, name, n) && sh[i].sh_type != SHT_NOBITS &&
+		    range_ok(img->len, sh[i].sh_offset, sh[i].sh_size))
+			return &sh[i];
+	return NULL;
+}
+
+/**
+ * ko_modinfo() - the value of a .modinfo tag ("name", "vermagic", ...)
+ * @img: the image; mv_image_check() must have accepted it
+ * @tag: the tag
+ * @buf: where the value is copied (NUL-terminated, truncated to @size)
+ * @size: its size
+ *
+ * Return: @buf, or NULL when the tag is absent.
+ */
+const char *ko_modinfo(const struct ko_image *img, const char *tag, char *buf, size_t size)
+{
+	const struct elf64_shdr *sh = section(img, ".modinfo");
+	const char *p, *end;
+	size_t tlen = strlen(tag), n;
+
+	if (!sh || !size)
+		return NULL;
+	p = (const char *)img->bytes + sh->sh_offset;
+	end = p + sh->sh_size;
+	while (p < end) {
+		const char *nul = memchr(p, '\0', end - p);
+
+		n = nul ? (size_t)(nul - p) : (size_t)(end - p);
+		if (n > tlen && !memcmp(p, tag, tlen) && p[tlen] == '=') {
+			n -= tlen + 1;
+			if (n >= size)
+				n = size - 1;
+			memcpy(buf, p + tlen + 1, n);
+			buf[n] = '\0';
+			return buf;
+		}
+		p += n + 1;
+	}
+	return NULL;
+}
+
+/**
+ * ko_undefined_symbols() - call @fn for each undefined symbol, in symbol-table order
+ * @img: the image; mv_image_check() must have accepted it
+ * @fn: called with each name and whether the symbol is weak
+ * @arg: passed to @fn
+ *
+ * This is the order in which the loader (simplify_symbols()) resolves them and asks
+ * check_version() about each.
+ *
+ * Return: 0, or -EINVAL when the symbol table is unusable.
+ */
+int ko_undefined_symbols(const struct ko_image *img, ko_symbol_fn fn, void *arg)
+{
+	const struct elf64_hdr *eh = (const void *)img->bytes;
+	const struct elf64_shdr *shdrs = (const void *)(img->bytes + eh->e_shoff);
+	const struct elf64_shdr *symsec = section(img, ".symtab"), *strsec;
+	const struct elf64_sym *syms;
+	const char *strtab;
+	u64 i, n;
+
+	if (!symsec || symsec->sh_link >= eh->e_shnum || symsec->sh_offset % 8)
+		return -EINVAL;
+	strsec = &shdrs[symsec->sh_link];
+	if (strsec->sh_type == SHT_NOBITS ||
+	    !range_ok(img->len, strsec->sh_offset, strsec->sh_size) || !strsec->sh_size ||
+	    img->bytes[strsec->sh_offset + strsec->sh_size - 1] != '\0')
+		return -EINVAL;
+	syms = (const void *)(img->bytes + symsec->sh_offset);
+	strtab = (const char *)img->bytes + strsec->sh_offset;
+	n = symsec->sh_size / sizeof(*syms);
+	for (i = 1; i < n; i++) {
+		if (syms[i].st_shndx != SHN_UNDEF || syms[i].st_name >= strsec->sh_size ||
+		    !strtab[syms[i].st_name])
+			continue;
+		fn(strtab + syms[i].st_name, ELF64_ST_BIND(syms[i].st_info) == STB_WEAK, arg);
+	}
+	return 0;
+}

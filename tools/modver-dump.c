@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modver-dump: print a module's version tables (basic __versions and the extended
+ * __version_ext_crcs/__version_ext_names) as text or JSON, and with --symvers, the verdict of every
+ * symbol the loader would check against that kernel's CRCs and the decision modver.ko would take
+ * under --policy.  Built from modver.ko's own parsing, lookup, decision and message code, so its
+ * verdict lines are the ones modver.ko logs.
+ *
+ * Exit status: 0 the module would load (or, without --symvers, the tables were printed), 1 it would
+ * be refused, 2 error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ko_image.h"
+#include "modver_format.h"
+#include "symvers.h"
+
+struct dump {
+	const char *path;
+	char name[64];
+	bool json;
+	bool force_layout;
+	enum mv_policy policy;
+	struct symvers *symvers;
+	struct ko_image img;
+	struct mv_tables in_use;
+	struct mv_cursor cursor;
+	struct mv_tally tally;
+	bool table_reported;
+	bool layout_refused;
+	u32 unresolved;
+	bool first_json_verdict;
+};
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void print_table(struct dump *d, const char *label, enum mv_table_kind format)
+{
+	struct mv_tables t;
+	struct mv_cursor c = { 0 };
+	struct mv_entry e;
+	bool first = true;
+
+	mv_tables_find_format(d->img.bytes, d->img.len, format, &t);
+	if (d->json) {
+		printf("\"%s\":{\"status\":\"%s\"", label,
+		       t.kind == MV_TABLE_MALFORMED ? "malformed" :
+		       t.kind == MV_TABLE_NONE ? "absent" : "present");
+		if (t.kind == MV_TABLE_MALFORMED) {
+			printf(",\"error\":");
+			json_string(t.error);
+		}
+		printf(",\"entries\":[");
+		while (mv_entry_at(&t, &c, &e)) {
+			printf("%s{\"symbol\":", first ? "" : ",");
+			json_string(e.name);
+			printf(",\"crc\":\"0x%08llx\"}", (unsigned long long)e.crc);
+			first = false;
+		}
+		printf("]},");
+		return;
+	}
+	if (t.kind == MV_TABLE_NONE) {
+		printf("%s table: absent\n", label);
+		return;
+	}
+	if (t.kind == MV_TABLE_MALFORMED) {
+		printf("%s table: malformed (%s)\n", label, t.error);
+		return;
+	}
+	printf("%s table: %u entries\n", label, t.count);
+	while (mv_entry_at(&t, &c, &e))
+		printf("  0x%08llx  %s\n", (unsigned long long)e.crc, e.name);
+}
+
+/* One symbol the loader would ask check_version() about, decided as modver.ko decides it. */
+static void check_symbol(struct dump *d, const char *sym, const u32 *kernel_crc)
+{
+	struct mv_verdict v;
+	char line[MV_LINE_MAX];
+	bool logged;
+
+	mv_verify_symbol(&d->in_use, &d->cursor, sym, kernel_crc, d->policy, d->force_layout, &v);
+	mv_tally_add(&d->tally, &v);
+	if (v.layout && v.action == MV_REFUSE)
+		d->layout_refused = true;
+
+	/* The kernel logs offences, and a table-level offence once per module. */
+	logged = v.action != MV_ADMIT && (!mv_verdict_is_table_level(&v) || !d->table_reported);
+	if (logged && mv_verdict_is_table_level(&v)) {
+		d->table_reported = true;
+		mv_format_table(line, sizeof(line), d->name, &d->in_use, &v, d->policy);
+	} else {
+		mv_format_verdict(line, sizeof(line), d->name, sym, &v, d->policy);
+	}
+	if (!d->json) {
+		printf("%s %s\n", logged ? "log:" : "verdict:", line);
+		return;
+	}
+	printf("%s{\"symbol\":", d->first_json_verdict ? "" : ",");
+	d->first_json_verdict = false;
+	json_string(sym);
+	printf(",\"outcome\":\"%s\",\"module_crc\":", mv_outcome_name(v.outcome));
+	if (v.has_module_crc)
+		printf("\"0x%08llx\"", (unsigned long long)v.module_crc);
+	else
+		printf("null");
+	printf(",\"kernel_crc\":");
+	if (v.has_kernel_crc)
+		printf("\"0x%08x\"", v.kernel_crc);
+	else
+		printf("null");
+	printf(",\"action\":\"%s\",\"line\":", mv_action_name(v.action));
+	json_string(line);
+	printf("}");
+}
+
+static void resolve_symbol(const char *sym, bool weak, void *arg)
+{
+	struct dump *d = arg;
+	u32 crc;
+
+	if (d->layout_refused)
+		return;		/* the loader stops at module_layout */
+	if (!symvers_crc(d->symvers, sym, &crc)) {
+		/* Not exported: the loader fails the load itself (or skips a weak symbol). */
+		if (!weak) {
+			d->unresolved++;
+			if (!d->json)
+				printf("unresolved: %s: %s %s\n", d->name, sym,
+				       "is not exported by the given kernel or modules");
+		}
+		return;
+	}
+	check_symbol(d, sym, &crc);
+}
+
+static int print_verdicts(struct dump *d)
+{
+	char line[MV_LINE_MAX];
+	void *index_mem;
+	u64 index_bytes;
+	u32 layout_crc;
+	bool refused;
+	int ret;
+
+	if (!symvers_crc(d->symvers, MV_LAYOUT_SYMBOL, &layout_crc)) {
+		fprintf(stderr, "%s\n",
+			"modver-dump: no module_layout in the Module.symvers given: not a CONFIG_MODVERSIONS kernel's");
+		return 2;
+	}
+	mv_tables_find(d->img.bytes, d->img.len, &d->in_use);
+	mv_cursor_init(&d->in_use, &d->cursor);
+	/* Indexed as modver.ko indexes it, so the compare count is the kernel's. */
+	index_bytes = mv_index_bytes(&d->in_use);
+	index_mem = index_bytes ? malloc(index_bytes) : NULL;
+	mv_index_build(&d->in_use, index_mem, index_bytes);
+	d->first_json_verdict = true;
+	if (d->json)
+		printf("\"policy\":\"%s\",\"verdicts\":[", mv_policy_name(d->policy));
+	check_symbol(d, MV_LAYOUT_SYMBOL, &layout_crc);
+	ret = ko_undefined_symbols(&d->img, resolve_symbol, d);
+	free(index_mem);
+	if (ret) {
+		fprintf(stderr, "modver-dump: %s: no usable symbol table\n", d->path);
+		return 2;
+	}
+	refused = mv_tally_decision(&d->tally) == MV_REFUSE || d->unresolved;
+	mv_format_summary(line, sizeof(line), d->name, &d->tally, d->in_use.kind, d->policy, 0);
+	if (d->json) {
+		printf("],\"unresolved\":%u,\"summary\":", d->unresolved);
+		json_string(line);
+		printf(",\"decision\":\"%s\",\"would_load\":%s,",
+		       mv_action_name(mv_tally_decision(&d->tally)), refused ? "false" : "true");
+	} else {
+		printf("log: %s\n", line);
+		printf("lookup: %llu name compares for %u checks\n",
+		       (unsigned long long)d->cursor.compares, d->tally.checked);
+		printf("decision: %s\n", refused ? "would be refused" : "would load");
+	}
+	return refused ? 1 : 0;
+}
+
+static void print_usage(void)
+{
+	fprintf(stderr, "%s\n",
+		"usage: modver-dump [--json] [--symvers Module.symvers]... [--policy refuse|warn|log] [--force-module-layout] MODULE.ko[.xz|.zst]");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "symvers", required_argument, NULL, 's' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "force-module-layout", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dump d = { .policy = MV_POLICY_REFUSE };
+	char err[512];
+	const char *why;
+	int opt, ret = 0, policy;
+
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			d.json = true;
+			break;
+		case 's':
+			if (!d.symvers)
+				d.symvers = symvers_new();
+			if (!d.symvers || symvers_load(d.symvers, optarg)) {
+				fprintf(stderr, "modver-dump: %s: not a readable Module.symvers\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'p':
+			policy = mv_policy_parse(optarg);
+			if (policy < 0) {
+				fprintf(stderr,
+					"modver-dump: invalid policy '%s' (expected refuse, warn or log)\n",
+					optarg);
+				return 2;
+			}
+			d.policy = policy;
+			break;
+		case 'f':
+			d.force_layout = true;
+			break;
+		default:
+			print_usage();
+		}
+	}
+	if (optind != argc - 1)
+		print_usage();
+	d.path = argv[optind];
+	if (ko_image_read(d.path, &d.img, err, sizeof(err))) {
+		fprintf(stderr, "modver-dump: %s\n", err);
+		return 2;
+	}
+	if (mv_image_check(d.img.bytes, d.img.len, &why)) {
+		fprintf(stderr, "modver-dump: %s: not a readable module image: %s\n", d.path, why);
+		ko_image_free(&d.img);
+		return 2;
+	}
+	if (!ko_modinfo(&d.img, "name", d.name, sizeof(d.name)))
+		snprintf(d.name, sizeof(d.name), "%s", "(unnamed)");
+
+	if (d.json) {
+		printf("{\"file\":");
+		json_string(d.path);
+		printf(",\"module\":");
+		json_string(d.name);
+		printf(",");
+	} else {
+		printf("module: %s (%s)\n", d.name, d.path);
+	}
+	print_table(&d, "basic", MV_TABLE_BASIC);
+	print_table(&d, "extended", MV_TABLE_EXTENDED);
+	mv_tables_find(d.img.bytes, d.img.len, &d.in_use);
+	if (d.json)
+		printf("\"in_use\":\"%s\"", mv_table_kind_name(d.in_use.kind));
+	else
+		printf("in use: %s\n", mv_table_kind_name(d.in_use.kind));
+	if (d.symvers) {
+		if (d.json)
+			printf(",");
+		ret = print_verdicts(&d);
+		if (d.json)
+			printf("\"exit\":%d", ret);
+	}
+	if (d.json)
+		printf("}\n");
+	symvers_free(d.symvers);
+	ko_image_free(&d.img);
+	return ret;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module.symvers: one export per line, "0xCRC<TAB>symbol<TAB>module<TAB>export type[<TAB>ns]".
+ * Kept in an open-addressing hash table; a later file overrides an earlier one for the same symbol,
+ * as a module loaded later would not (exports are unique in a running kernel).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "symvers.h"
+
+struct symvers_entry {
+	char *name;
+	u32 crc;
+};
+
+struct symvers {
+	struct symvers_entry *slots;
+	u64 cap, used;
+};
+
+static u64 hash(const char *s)
+{
+	u64 h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (u8)*s++) * 1099511628211ULL;
+	return h;
+}
+
+struct symvers *symvers_new(void)
+{
+	struct symvers *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->cap = 1 << 14;
+	s->slots = calloc(s->cap, sizeof(*s->slots));
+	if (!s->slots) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static struct symvers_entry *slot_for(struct symvers_entry *slots, u64 cap, const char *name)
+{
+	u64 i = hash(name) & (cap - 1);
+
+	while (slots[i].name && strcmp(slots[i].name, name))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int put(struct symvers *s, const char *name, u32 crc)
+{
+	struct symvers_entry *e;
+	u64 i;
+
+	if ((s->used + 1) * 2 > s->cap) {
+		struct symvers_entry *bigger = calloc(s->cap * 2, sizeof(*bigger));
+
+		if (!bigger)
+			return -ENOMEM;
+		for (i = 0; i < s->cap; i++)
+			if (s->slots[i].name)
+				*slot_for(bigger, s->cap * 2, s->slots[i].name) = s->slots[i];
+		free(s->slots);
+		s->slots = bigger;
+		s->cap *= 2;
+	}
+	e = slot_for(s->slots, s->cap, name);
+	if (!e->name) {
+		e->name = strdup(name);
+		if (!e->name)
+			return -ENOMEM;
+		s->used++;
+	}
+	e->crc = crc;
+	return 0;
+}
+
+/**
+ * symvers_load() - add the exports of one Module.symvers file
+ * @s: the table
+ * @path: the file
+ *
+ * Return: 0, or a negative errno (-EINVAL for a line that is not an export).
+ */
+int symvers_load(struct symvers *s, const char *path)
+{
+	char line[4096], *name, *end;
+	unsigned long crc;
+	FILE *f = fopen(path, "r");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	while (!ret && fgets(line, sizeof(line), f)) {
+		errno = 0;
+		crc = strtoul(line, &end, 16);
+		if (errno || end == line || *end != '\t' || crc > 0xffffffffUL) {
+			ret = -EINVAL;
+			break;
+		}
+		name = end + 1;
+		name[strcspn(name, "\t\n")] = '\0';
+		ret = *name ? put(s, name, crc) : -EINVAL;
+	}
+	fclose(f);
+	return ret;
+}
+
+bool symvers_crc(const struct symvers *s, const char *name, u32 *crc)
+{
+	const struct symvers_entry *e = slot_for(s->slots, s->cap, name);
+
+	if (!e->name)
+		return false;
+	*crc = e->crc;
+	return true;
+}
+
+void symvers_free(struct symvers *s)
+{
+	u64 i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->cap; i++)
+		free(s->slots[i].name);
+	free(s->slots);
+	free(s);
+}

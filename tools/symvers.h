@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A kernel's exported CRCs, read from Module.symvers files, for modver-dump. */
+#ifndef SYMVERS_H
+#define SYMVERS_H
+
+#include "modver_types.h"
+
+struct symvers;
+
+struct symvers *symvers_new(void);
+int symvers_load(struct symvers *s, const char *path);
+bool symvers_crc(const struct symvers *s, const char *name, u32 *crc);
+void symvers_free(struct symvers *s);
+
+#endif /* SYMVERS_H */
