@@ -179,8 +179,11 @@ void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format
 		why = "duplicate version section";
 		if (found[w])
 			goto malformed;
+		why = "version section without contents (SHT_NOBITS)";
+		if (sh->sh_type == SHT_NOBITS)
+			goto malformed;
 		why = "version section outside the image";
-		if (sh->sh_type == SHT_NOBITS || !mv_range_ok(len, sh->sh_offset, sh->sh_size))
+		if (!mv_range_ok(len, sh->sh_offset, sh->sh_size))
 			goto malformed;
 		found[w] = sh;
 	}

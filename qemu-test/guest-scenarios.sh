@@ -72,6 +72,8 @@ load_fixture() {
 }
 
 FIXTURES="clean match mismatch altered missing notable badlayout"
+# Hostile tables (build.sh says how each is made); all but vers_outside reach check_version.
+MALFORMED="ext_ok ext_contra ext_count ext_half vers_odd vers_unterm vers_dup vers_nobits vers_outside"
 
 # What the redirect runs under: the boot log's CPU features (pointer authentication, BTI, IBT).
 echo "@@BEGIN platform"
@@ -79,7 +81,7 @@ echo "@@OUT $(uname -r) $(uname -m)"
 dmesg | grep -iE "CPU features: detected|CET|Indirect Branch|kprobe" | sed 's/^/@@DMESG /'
 echo "@@END platform"
 
-for f in $FIXTURES; do
+for f in $FIXTURES $MALFORMED; do
 	begin "baseline/$f"
 	load_fixture "$f"
 	end
@@ -93,6 +95,14 @@ for policy in refuse warn log; do
 	for f in $FIXTURES; do
 		begin "policy/$policy/$f"
 		load_fixture "$f"
+		end
+	done
+	# Each hostile module, then an ordinary mismatch: the next load must still be checked.
+	for f in $MALFORMED; do
+		begin "malformed/$policy/$f"
+		load_fixture "$f"
+		try insmod $P/mv_altered.ko
+		quiet_rmmod mv_altered
 		end
 	done
 	begin "modver-unload/$policy"

@@ -5,6 +5,7 @@
 # build (build.sh's expect.env), so every log line is checked against the values genksyms produced.
 set -uo pipefail
 
+# With MODVER_DUMP set to a modver-dump binary, also checks that it agrees with modver.ko.
 log=${1:?usage: judge.sh LOG EXPECT_ENV LABEL}
 . "${2:?usage: judge.sh LOG EXPECT_ENV LABEL}"
 label=${3:?usage: judge.sh LOG EXPECT_ENV LABEL}
@@ -87,6 +88,22 @@ no_stock_messages() {
 	lacks "kernel tainted."
 }
 
+# Why modver calls each hostile table malformed; empty for those it reads as valid.
+malformed_reason() {
+	case $1 in
+	ext_count) echo "__version_ext_names and __version_ext_crcs differ in entry count" ;;
+	ext_half) echo "only one of __version_ext_crcs and __version_ext_names present" ;;
+	vers_odd) echo "__versions size is not a multiple of the entry size" ;;
+	vers_unterm) echo "__versions entry name not NUL-terminated" ;;
+	vers_dup) echo "a name appears twice in the version table" ;;
+	vers_nobits) echo "version section without contents (SHT_NOBITS)" ;;
+	esac
+}
+# The test name says whether the kernel's own ELF checks let the module through to check_version.
+malformed_name() {
+	if [ "$1" = vers_outside ]; then echo "$1-kernel-refuses-first"; else echo "$1-reaches-check_version"; fi
+}
+
 judge_baseline() {
 	local f=$1
 	B=$(block "baseline/$f")
@@ -105,8 +122,73 @@ judge_baseline() {
 	missing) rcs '!0'; has "mv_missing: no symbol version for _printk" ;;
 	notable) rcs 0; tainted mv_notable yes ;;
 	badlayout) rcs '!0'; has "mv_badlayout: disagrees about version of symbol module_layout" ;;
+	ext_* | vers_odd | vers_dup | vers_nobits)
+		# Debian's kernels read __versions alone, and only as many whole entries as fit.
+		rcs 0; tainted "mv_$f" no ;;
+	vers_unterm) rcs '!0'; has "mv_vers_unterm: no symbol version for _printk" ;;
+	vers_outside) rcs '!0'; tainted mv_vers_outside absent ;;
 	esac
-	verdict "baseline/$f" "stock kernel"
+	case $f in
+	ext_* | vers_*) verdict "baseline/$(malformed_name "$f")" "stock kernel" ;;
+	*) verdict "baseline/$f" "stock kernel" ;;
+	esac
+}
+
+judge_malformed() {
+	local p=$1 f=$2 mod=mv_$2 reason
+	reason=$(malformed_reason "$f")
+	B=$(block "malformed/$p/$f")
+	no_stock_messages
+	if [ "$f" = vers_outside ]; then
+		rcs '!0' "$([ "$p" = refuse ] && echo '!0' || echo 0)"
+		lacks "modver: $mod:"
+	elif [ "$f" = ext_ok ]; then
+		rcs 0 "$([ "$p" = refuse ] && echo '!0' || echo 0)"
+		tainted $mod no
+		summary $mod "$p" extended 0 0 admitted
+	elif [ "$f" = ext_contra ]; then
+		if [ "$p" = refuse ]; then rcs '!0' '!0'; tainted $mod absent; else rcs 0 0; tainted $mod yes; fi
+		has "$(offence_line $mod _printk mismatch "$EXT_CONTRA_CRC" "$KCRC_PRINTK" "$p")"
+		summary $mod "$p" extended 1 0 "$([ "$p" = refuse ] && echo refused || echo 'admitted, tainted F')"
+	elif [ "$p" = refuse ]; then
+		rcs '!0' '!0'; tainted $mod absent
+		has "modver: $mod: malformed version table ($reason): refused (policy refuse)"
+		summary $mod "$p" malformed 0 0 refused
+	else
+		rcs 0 0; tainted $mod yes
+		has "modver: $mod: malformed version table ($reason): admitted, tainted F (policy $p)"
+		summary $mod "$p" malformed 0 0 "admitted, tainted F"
+	fi
+	# The next load after it is checked as usual.
+	has "$(offence_line mv_altered _printk mismatch "$ALTERED_CRC" "$KCRC_PRINTK" "$p")"
+	verdict "malformed/$p/$(malformed_name "$f")" "policy $p"
+}
+
+# dump_equivalence POLICY FIXTURE: modver-dump, given this kernel's Module.symvers, prints the
+# very lines modver.ko logged for the fixture in the guest, and the same decision.
+dump_equivalence() {
+	local p=$1 f=$2 scenario=$3 mod=mv_$2 ko symvers=() want got rc dump_rc
+	ko=$PAYLOAD/mv_$f.ko
+	case $f in
+	mismatch) mod=mv_consumer ko=$PAYLOAD/mv_consumer.ko symvers=(--symvers "$V2_SYMVERS") ;;
+	match) mod=mv_consumer ko=$PAYLOAD/mv_consumer.ko symvers=(--symvers "$V1_SYMVERS") ;;
+	esac
+	B=$(block "$scenario")
+	checks=$((checks + 2))
+	got=$("$MODVER_DUMP" --symvers "$KSYMVERS" "${symvers[@]}" --policy "$p" "$ko" 2>&1)
+	dump_rc=$?
+	rc=$(sed -n 's/^@@RC //p' <<<"$B" | head -n 1)
+	if [ "$f" = vers_outside ]; then
+		# The kernel refuses it before any version check; modver-dump can only agree on refusal.
+		[ "$dump_rc" = 1 ] && [ "$rc" != 0 ] || fail "modver-dump exit $dump_rc, insmod exit $rc"
+	else
+		[ "$dump_rc" = "$([ "$rc" = 0 ] && echo 0 || echo 1)" ] ||
+			fail "modver-dump exit $dump_rc, insmod exit $rc"
+		want=$(sed -n "s/^@@DMESG \[ *[0-9.]*\] modver: \($mod: .*\)/\1/p" <<<"$B" | sort)
+		got=$(sed -n 's/^log: //p' <<<"$got" | sort)
+		[ "$want" = "$got" ] || fail "modver.ko logged [$(tr '\n' '|' <<<"$want")] but modver-dump printed [$(tr '\n' '|' <<<"$got")]"
+	fi
+	verdict "dump-equivalence/$p/$f" "modver-dump agrees with modver.ko"
 }
 
 # The symbol line modver prints for an offence, exactly.
@@ -168,7 +250,8 @@ case $label in
 	;;
 esac
 
-for f in clean match mismatch altered missing notable badlayout; do judge_baseline $f; done
+MALFORMED="ext_ok ext_contra ext_count ext_half vers_odd vers_unterm vers_dup vers_nobits vers_outside"
+for f in clean match mismatch altered missing notable badlayout $MALFORMED; do judge_baseline $f; done
 
 for p in refuse warn log; do
 	B=$(block "modver-load/$p")
@@ -177,6 +260,13 @@ for p in refuse warn log; do
 	has "modver: replacing check_version, policy $p"
 	verdict "modver-load/$p"
 	for f in clean match mismatch altered missing notable badlayout; do judge_policy $p $f; done
+	for f in $MALFORMED; do judge_malformed $p $f; done
+	if [ -n "${MODVER_DUMP:-}" ]; then
+		for f in clean match mismatch altered missing notable badlayout; do
+			dump_equivalence $p $f "policy/$p/$f"
+		done
+		for f in $MALFORMED; do dump_equivalence $p $f "malformed/$p/$f"; done
+	fi
 	B=$(block "modver-unload/$p")
 	rcs 0
 	has "modver: check_version restored"

@@ -8,6 +8,9 @@
 # headers, build modver (W=1, sparse) and the fixtures against them, boot QEMU (TCG) with a
 # busybox + kmod initramfs that runs the scenarios, and judge the guest's output on the host.
 #
+# Then modver-dump against each kernel's fixtures and its agreement with modver.ko, and a bounded
+# fuzz run (MODVER_FUZZ_SECONDS, default 60) over the image parser seeded with the fixtures.
+#
 # Prints one PASS/FAIL line per scenario and ends with "N passed, N failed"; exits 1 on any failure.
 # Run as root on Debian 12: missing packages are installed, kernels are cached under .cache/.
 set -uo pipefail
@@ -89,15 +92,32 @@ run_kernel() {
 		bash "$MODVER_ROOT/qemu-test/boot.sh" "$arch" "$VMLINUZ" "$out/initrd.gz" "$out/boot.log" 1500
 	rc=$?
 	[ $rc -eq 124 ] && report "FAIL $label boot: QEMU timed out (log: $out/boot.log)"
-	bash "$MODVER_ROOT/qemu-test/judge.sh" "$out/boot.log" "$out/expect.env" "$label" | tee -a "$results"
+	MODVER_DUMP=$modver_dump bash "$MODVER_ROOT/qemu-test/judge.sh" "$out/boot.log" \
+		"$out/expect.env" "$label" | tee -a "$results"
+	[ -n "$modver_dump" ] &&
+		bash "$MODVER_ROOT/tests/modver-dump.sh" "$modver_dump" "$out/expect.env" "$label" |
+		tee -a "$results"
 	say "$label: $(grep -c "^PASS $label " "$results") passed, $(grep -c "^FAIL $label " "$results") failed in $(($(date +%s) - start)) s"
 }
+
+# modver-dump, built from the same pure core as modver.ko.
+need_packages gcc make liblzma-dev libzstd-dev xz-utils zstd jq
+modver_dump=
+if make -s -C "$MODVER_ROOT/tools" modver-dump >"$MODVER_CACHE/modver-dump.log" 2>&1; then
+	modver_dump=$MODVER_ROOT/tools/modver-dump
+else
+	report "FAIL host modver-dump: does not build (see $MODVER_CACHE/modver-dump.log)"
+fi
 
 for line in "${lines[@]}"; do
 	for arch in "${arches[@]}"; do
 		run_kernel "$line" "$arch"
 	done
 done
+
+seeds=()
+for d in "$MODVER_CACHE"/runs/*/payload; do [ -d "$d" ] && seeds+=("$d"); done
+bash "$MODVER_ROOT/tests/fuzz/run.sh" "${MODVER_FUZZ_SECONDS:-60}" "${seeds[@]}" | tee -a "$results"
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

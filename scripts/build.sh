@@ -48,7 +48,10 @@ kmake M="$out/consumer" KBUILD_EXTRA_SYMBOLS="$out/exporter-v1/Module.symvers" m
 cp "$out/consumer/mv_consumer.ko" "$out/payload/"
 
 # Plain modules under several names; their version tables are edited below.
-plain=(mv_clean mv_altered mv_missing mv_notable mv_badlayout)
+# The malformed ones (mv_ext_*, mv_vers_*) test modver's handling of hostile tables in the kernel.
+plain=(mv_clean mv_altered mv_missing mv_notable mv_badlayout
+	mv_ext_ok mv_ext_contra mv_ext_count mv_ext_half
+	mv_vers_odd mv_vers_unterm mv_vers_dup mv_vers_nobits mv_vers_outside)
 mkdir -p "$out/plain"
 for m in "${plain[@]}"; do cp "$fixtures/plain/plain.c" "$out/plain/$m.c"; done
 echo "obj-m := ${plain[*]/%/.o}" >"$out/plain/Kbuild"
@@ -56,7 +59,10 @@ kmake M="$out/plain" modules >"$out/plain/build.log" 2>&1 ||
 	{ cat "$out/plain/build.log" >&2; die "plain fixtures build failed"; }
 
 edit=$out/tools/versions-edit
-gcc -O2 -Wall -Wextra -o "$edit" "$MODVER_ROOT/qemu-test/tools/versions-edit.c"
+shdr_edit=$out/tools/elf-shdr-edit
+gcc -O2 -Wall -Wextra -I"$MODVER_ROOT/include" -o "$edit" "$MODVER_ROOT/qemu-test/tools/versions-edit.c"
+gcc -O2 -Wall -Wextra -I"$MODVER_ROOT/include" -o "$shdr_edit" \
+	"$MODVER_ROOT/qemu-test/tools/elf-shdr-edit.c"
 objcopy=${CROSS_COMPILE}objcopy
 # edit_versions MODULE EDIT-ARGS...: rewrite MODULE's __versions through versions-edit.
 edit_versions() {
@@ -73,6 +79,32 @@ edit_versions mv_altered xor _printk $xor_mask
 edit_versions mv_missing drop _printk
 edit_versions mv_badlayout xor module_layout $xor_mask
 "$objcopy" --remove-section __versions "$out/plain/mv_notable.ko"
+
+# Extended tables, as 6.14+ kernels write them, added to a module Debian's kernels check by
+# __versions alone: consistent, contradicting __versions for _printk, one more name than CRCs, and
+# only the CRC half.
+add_extended() {	# MODULE [SYMBOL MASK [EXTRA_NAMES]]
+	local ko=$out/plain/$1.ko
+	shift
+	"$objcopy" --dump-section __versions="$ko.versions" "$ko"
+	"$edit" "$ko.versions" "$ko.crcs" "$ko.names" ext "$@"
+	"$objcopy" --add-section __version_ext_crcs="$ko.crcs" \
+		--add-section __version_ext_names="$ko.names" "$ko"
+}
+ext_mask=0x0f0f0f0f
+add_extended mv_ext_ok
+add_extended mv_ext_contra _printk $ext_mask
+add_extended mv_ext_count "" 0 1
+add_extended mv_ext_half
+"$objcopy" --remove-section __version_ext_names "$out/plain/mv_ext_half.ko"
+# Malformed __versions: a size that is no multiple of 64, a name without NUL, _printk twice (a
+# wrong CRC second), a table without contents (SHT_NOBITS), a table outside the file.
+edit_versions mv_vers_odd pad 8
+edit_versions mv_vers_unterm unterminate _printk
+edit_versions mv_vers_dup dup _printk $xor_mask
+"$shdr_edit" "$out/plain/mv_vers_nobits.ko" __versions type 8
+"$shdr_edit" "$out/plain/mv_vers_outside.ko" __versions offset \
+	$(($(stat -c %s "$out/plain/mv_vers_outside.ko") + 4096))
 for m in "${plain[@]}"; do cp "$out/plain/$m.ko" "$out/payload/"; done
 
 # What the scenarios must find in the log: the CRCs on both sides of each offence.
@@ -90,5 +122,10 @@ BADLAYOUT_CRC=$(ko_crc "$out/plain/mv_badlayout.ko" module_layout)
 V1_CRC=$(symvers_crc "$out/exporter-v1/Module.symvers" mv_exported_fn)
 V2_CRC=$(symvers_crc "$out/exporter-v2/Module.symvers" mv_exported_fn)
 CONSUMER_CRC=$(ko_crc "$out/consumer/mv_consumer.ko" mv_exported_fn)
+EXT_CONTRA_CRC=$(printf '0x%08x' $(($(symvers_crc "$KDIR/Module.symvers" _printk) ^ ext_mask)))
+KSYMVERS=$KDIR/Module.symvers
+V1_SYMVERS=$out/exporter-v1/Module.symvers
+V2_SYMVERS=$out/exporter-v2/Module.symvers
+PAYLOAD=$out/payload
 EOT
 echo "$out"

@@ -245,6 +245,28 @@ const char *ko_modinfo(const struct ko_image *img, const char *tag, char *buf, s
 }
 
 /**
+ * ko_kernel_rejects() - would the kernel's own ELF checks refuse the image before any version check?
+ * @img: the image; mv_image_check() must have accepted it
+ *
+ * The loader's elf_validity_check() refuses a module any of whose sections (other than
+ * SHT_NOBITS ones) reaches past the end of the file.
+ *
+ * Return: why it would be refused, or NULL.
+ */
+const char *ko_kernel_rejects(const struct ko_image *img)
+{
+	const struct elf64_hdr *eh = (const void *)img->bytes;
+	const struct elf64_shdr *sh = (const void *)(img->bytes + eh->e_shoff);
+	unsigned int i;
+
+	for (i = 1; i < eh->e_shnum; i++)
+		if (sh[i].sh_type != SHT_NOBITS &&
+		    !range_ok(img->len, sh[i].sh_offset, sh[i].sh_size))
+			return "a section lies outside the file";
+	return NULL;
+}
+
+/**
  * ko_undefined_symbols() - call @fn for each undefined symbol, in symbol-table order
  * @img: the image; mv_image_check() must have accepted it
  * @fn: called with each name and whether the symbol is weak

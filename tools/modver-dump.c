@@ -155,12 +155,23 @@ static void resolve_symbol(const char *sym, bool weak, void *arg)
 static int print_verdicts(struct dump *d)
 {
 	char line[MV_LINE_MAX];
+	const char *rejected;
 	void *index_mem;
 	u64 index_bytes;
 	u32 layout_crc;
 	bool refused;
 	int ret;
 
+	rejected = ko_kernel_rejects(&d->img);
+	if (rejected) {
+		/* Refused by the loader's ELF checks: check_version() is never asked. */
+		if (d->json)
+			printf("\"kernel_rejects\":\"%s\",\"would_load\":false,", rejected);
+		else
+			printf("kernel: refuses the image before any version check: %s\ndecision: would be refused\n",
+			       rejected);
+		return 1;
+	}
 	if (!symvers_crc(d->symvers, MV_LAYOUT_SYMBOL, &layout_crc)) {
 		fprintf(stderr, "%s\n",
 			"modver-dump: no module_layout in the Module.symvers given: not a CONFIG_MODVERSIONS kernel's");

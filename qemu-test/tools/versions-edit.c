@@ -1,28 +1,82 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * versions-edit: edit a raw __versions section (as dumped by objcopy --dump-section) to make the
- * test fixtures.  Entries are struct modversion_info of a 64-bit kernel: u64 crc, char name[56].
+ * versions-edit: make the test fixtures' version tables from a raw __versions section (as dumped
+ * by objcopy --dump-section).  Entries are struct modversion_info of a 64-bit kernel: u64 crc,
+ * char name[56].
  *
- *   versions-edit IN OUT xor SYMBOL MASK   flip bits of SYMBOL's CRC
- *   versions-edit IN OUT drop SYMBOL       remove SYMBOL's entry
- *   versions-edit IN crc SYMBOL            print SYMBOL's CRC as 0x%08llx
+ *   versions-edit IN OUT xor SYMBOL MASK      flip bits of SYMBOL's CRC
+ *   versions-edit IN OUT drop SYMBOL          remove SYMBOL's entry
+ *   versions-edit IN OUT dup SYMBOL MASK      append a second entry for SYMBOL, CRC ^ MASK
+ *   versions-edit IN OUT unterminate SYMBOL   fill SYMBOL's 56-byte name field with no NUL
+ *   versions-edit IN OUT pad N                append N zero bytes (no multiple of 64 then)
+ *   versions-edit IN CRCS NAMES ext [SYMBOL MASK [EXTRA_NAMES]]
+ *                                             the extended tables (u32 CRCs, NUL-separated names)
+ *                                             of the same entries; SYMBOL's CRC ^ MASK there; and
+ *                                             EXTRA_NAMES more names than CRCs
+ *   versions-edit IN crc SYMBOL               print SYMBOL's CRC as 0x%08llx
  * Exit 0 on success, 1 if SYMBOL has no entry, 2 on usage or I/O errors.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#define ENTRY_SIZE 64
+#include "modver_types.h"
+
+#define ENTRY_SIZE	64
+#define NAME_LEN	(ENTRY_SIZE - 8)
 
 static unsigned char buf[1 << 22];
+static size_t len;
+
+static int find(const char *sym)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += ENTRY_SIZE)
+		if (strncmp((char *)buf + i + 8, sym, NAME_LEN) == 0)
+			return i;
+	fprintf(stderr, "versions-edit: no entry for %s\n", sym);
+	exit(1);
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, n, f) != n || fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void extended(const char *crcs_path, const char *names_path, const char *sym,
+		     u64 mask, int extra)
+{
+	static unsigned char crcs[1 << 20];
+	static char names[1 << 22];
+	size_t i, n = 0, nlen = 0;
+	u64 crc;
+	u32 c32;
+
+	for (i = 0; i < len; i += ENTRY_SIZE, n++) {
+		memcpy(&crc, buf + i, sizeof(crc));
+		c32 = crc;
+		if (sym && strncmp((char *)buf + i + 8, sym, NAME_LEN) == 0)
+			c32 ^= mask;
+		memcpy(crcs + n * 4, &c32, 4);
+		nlen += snprintf(names + nlen, sizeof(names) - nlen, "%s", buf + i + 8) + 1;
+	}
+	while (extra-- > 0)
+		nlen += snprintf(names + nlen, sizeof(names) - nlen, "extra_name_%d", extra) + 1;
+	write_file(crcs_path, crcs, n * 4);
+	write_file(names_path, names, nlen);
+}
 
 int main(int argc, char **argv)
 {
-	const char *sym;
-	size_t len, i;
-	uint64_t crc;
+	const char *op;
+	u64 crc;
 	FILE *f;
+	int i;
 
 	if (argc < 4)
 		goto usage;
@@ -37,38 +91,43 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: size %zu is not a multiple of %d\n", argv[1], len, ENTRY_SIZE);
 		return 2;
 	}
-	sym = strcmp(argv[2], "crc") == 0 ? argv[3] : argc > 4 ? argv[4] : NULL;
-	if (!sym)
-		goto usage;
-	for (i = 0; i < len; i += ENTRY_SIZE)
-		if (strncmp((char *)buf + i + 8, sym, ENTRY_SIZE - 8) == 0)
-			break;
-	if (i == len) {
-		fprintf(stderr, "%s: no entry for %s\n", argv[1], sym);
-		return 1;
-	}
-	memcpy(&crc, buf + i, sizeof(crc));
 	if (strcmp(argv[2], "crc") == 0) {
+		memcpy(&crc, buf + find(argv[3]), sizeof(crc));
 		printf("0x%08llx\n", (unsigned long long)crc);
 		return 0;
 	}
-	if (strcmp(argv[3], "xor") == 0 && argc == 6) {
+	if (argc >= 5 && strcmp(argv[4], "ext") == 0) {
+		extended(argv[2], argv[3], argc > 6 ? argv[5] : NULL,
+			 argc > 6 ? strtoull(argv[6], NULL, 0) : 0, argc > 7 ? atoi(argv[7]) : 0);
+		return 0;
+	}
+	op = argv[3];
+	if (strcmp(op, "xor") == 0 && argc == 6) {
+		i = find(argv[4]);
+		memcpy(&crc, buf + i, sizeof(crc));
 		crc ^= strtoull(argv[5], NULL, 0);
 		memcpy(buf + i, &crc, sizeof(crc));
-	} else if (strcmp(argv[3], "drop") == 0 && argc == 5) {
+	} else if (strcmp(op, "drop") == 0 && argc == 5) {
+		i = find(argv[4]);
 		memmove(buf + i, buf + i + ENTRY_SIZE, len - i - ENTRY_SIZE);
 		len -= ENTRY_SIZE;
+	} else if (strcmp(op, "dup") == 0 && argc == 6) {
+		i = find(argv[4]);
+		memcpy(buf + len, buf + i, ENTRY_SIZE);
+		memcpy(&crc, buf + len, sizeof(crc));
+		crc ^= strtoull(argv[5], NULL, 0);
+		memcpy(buf + len, &crc, sizeof(crc));
+		len += ENTRY_SIZE;
+	} else if (strcmp(op, "unterminate") == 0 && argc == 5) {
+		memset(buf + find(argv[4]) + 8, 'x', NAME_LEN);
+	} else if (strcmp(op, "pad") == 0 && argc == 5) {
+		len += strtoul(argv[4], NULL, 0);
 	} else {
 		goto usage;
 	}
-	f = fopen(argv[2], "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
-		perror(argv[2]);
-		return 2;
-	}
+	write_file(argv[2], buf, len);
 	return 0;
 usage:
-	fputs("usage: versions-edit IN OUT xor SYMBOL MASK | IN OUT drop SYMBOL | IN crc SYMBOL\n",
-	      stderr);
+	fprintf(stderr, "%s\n", "usage: see the comment at the top of the source");
 	return 2;
 }
