@@ -245,7 +245,7 @@ const char *ko_modinfo(const struct ko_image *img, const char *tag, char *buf, s
 }
 
 /**
- * ko_kernel_rejects() - would the kernel's own ELF checks refuse the image before any version check?
+ * ko_kernel_rejects() - would the loader's ELF checks refuse the image before any version check?
  * @img: the image; mv_image_check() must have accepted it
  *
  * The loader's elf_validity_check() refuses a module any of whose sections (other than

@@ -168,8 +168,8 @@ static int print_verdicts(struct dump *d)
 		if (d->json)
 			printf("\"kernel_rejects\":\"%s\",\"would_load\":false,", rejected);
 		else
-			printf("kernel: refuses the image before any version check: %s\ndecision: would be refused\n",
-			       rejected);
+			printf("kernel: refuses the image before any version check: %s\n%s\n",
+			       rejected, "decision: would be refused");
 		return 1;
 	}
 	if (!symvers_crc(d->symvers, MV_LAYOUT_SYMBOL, &layout_crc)) {
