@@ -12,7 +12,7 @@
 # fuzz run (MODVER_FUZZ_SECONDS, default 60) over the image parser seeded with the fixtures.
 #
 # Prints one PASS/FAIL line per scenario and ends with "N passed, N failed"; exits 1 on any failure.
-# Run as root on Debian 12: missing packages are installed, kernels are cached under .cache/.
+# Run as root on Debian 12: missing packages are installed, kernels are cached in $MODVER_CACHE (default /var/cache/modver).
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 

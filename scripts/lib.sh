@@ -3,7 +3,9 @@
 # installing host packages on demand.  Sourced, never run.
 
 MODVER_ROOT=${MODVER_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-MODVER_CACHE=${MODVER_CACHE:-$MODVER_ROOT/.cache}
+# Downloads, unpacked kernels and build outputs.  Outside the source tree on purpose: Kbuild's
+# `make -C KDIR M=<tree> clean` deletes every *.ko below M, downloaded kernels' modules included.
+MODVER_CACHE=${MODVER_CACHE:-/var/cache/modver}
 
 say() { printf '[modver %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "error: $*"; exit 2; }

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # tests/fuzz/run.sh SECONDS [SEED_DIR...]: build the libFuzzer target (clang, ASan, UBSan) and fuzz
 # "module image bytes -> verdicts" for SECONDS, seeded with the modules in SEED_DIRs (the suite's
-# fixtures) and the corpus kept in .cache/fuzz/.  Prints one PASS/FAIL line with executions per
-# second and coverage; a crash, leak or sanitizer report is a FAIL, its input kept in .cache/fuzz/.
+# fixtures) and the corpus kept in $MODVER_CACHE/fuzz/.  Prints one PASS/FAIL line with executions per
+# second and coverage; a crash, leak or sanitizer report is a FAIL, its input kept in $MODVER_CACHE/fuzz/.
 set -uo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
 
