@@ -30,6 +30,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kprobes.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -155,6 +156,7 @@ static void modver_load_start(struct modver_load *load, const struct modver_load
 static noinline int modver_check_version(const struct modver_load_info *info, const char *symname,
 					 struct module *mod, const u32 *crc)
 {
+	u64 start = ktime_get_ns();
 	struct modver_load *load = modver_load_of(current);
 	struct modver_load untracked;
 	struct mv_verdict verdict;
@@ -171,6 +173,7 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 	mv_verify_symbol(&load->tables, &load->cursor, symname, crc, load->policy,
 			 load->force_layout, &verdict);
 	modver_account(load, mod, symname, &verdict);
+	modver_stat_add(MODVER_STAT_CHECK_NS, ktime_get_ns() - start);
 
 	module_put(THIS_MODULE);
 	return verdict.action != MV_REFUSE;
@@ -205,6 +208,9 @@ static int __init modver_init(void)
 		pr_err("this kernel has no kprobes (CONFIG_KPROBES=n): cannot replace check_version\n");
 		return -EOPNOTSUPP;
 	}
+	err = modver_stats_init();
+	if (err)
+		return err;
 
 	err = register_kretprobe(&modver_load_probe);
 	if (err)
@@ -229,6 +235,7 @@ static int __init modver_init(void)
 fail_untrack:
 	if (modver_loads_tracked)
 		unregister_kretprobe(&modver_load_probe);
+	modver_stats_exit();
 	return err;
 }
 
@@ -249,7 +256,7 @@ static void __exit modver_exit(void)
 	 * modver's text.
 	 */
 	synchronize_rcu_tasks();
-	modver_report_totals();
+	modver_stats_exit();
 	pr_info("check_version restored\n");
 }
 

@@ -6,7 +6,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/panic.h>
@@ -21,16 +20,6 @@
 
 static int modver_policy = MV_POLICY_REFUSE;
 static bool modver_force_layout;
-
-static struct {
-	atomic64_t modules;
-	atomic64_t symbols;
-	atomic64_t mismatched;
-	atomic64_t missing;
-	atomic64_t refused;
-	atomic64_t admitted_offences;
-	atomic64_t handed_back;
-} modver_totals;
 
 enum mv_policy modver_policy_now(void)
 {
@@ -168,11 +157,8 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 	bool table_level = mv_verdict_is_table_level(v);
 
 	mv_tally_add(&load->tally, v);
-	atomic64_inc(&modver_totals.symbols);
-	if (v->outcome == MV_MISMATCH)
-		atomic64_inc(&modver_totals.mismatched);
-	else if (v->outcome == MV_MISSING)
-		atomic64_inc(&modver_totals.missing);
+	if (!load->tracked)
+		modver_count_symbols(&load->tally);	/* no summary will count them */
 	if (v->action == MV_ADMIT_TAINT)
 		modver_taint(mod);
 	if (v->action == MV_ADMIT)
@@ -191,6 +177,14 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 	modver_report_symbol(load, sym, v);
 }
 
+/* Add a load's symbol verdicts to the cumulative counters, once per load rather than per call. */
+void modver_count_symbols(const struct mv_tally *t)
+{
+	modver_stat_add(MODVER_STAT_SYMBOLS, t->checked);
+	modver_stat_add(MODVER_STAT_MISMATCHED, t->mismatched);
+	modver_stat_add(MODVER_STAT_MISSING, t->missing);
+}
+
 /**
  * modver_report_summary() - the one summary line of a checked load
  * @load: the load, no longer reachable by any other path
@@ -206,11 +200,12 @@ void modver_report_summary(const struct modver_load *load, int load_ret)
 			 load->reported - MODVER_REPORT_MAX : 0;
 	char line[MV_LINE_MAX];
 
-	atomic64_inc(&modver_totals.modules);
+	modver_stat_add(MODVER_STAT_MODULES, 1);
+	modver_count_symbols(&load->tally);
 	if (decision == MV_REFUSE)
-		atomic64_inc(&modver_totals.refused);
+		modver_stat_add(MODVER_STAT_REFUSED, 1);
 	else if (decision == MV_ADMIT_TAINT)
-		atomic64_inc(&modver_totals.admitted_offences);
+		modver_stat_add(MODVER_STAT_ADMITTED_OFFENCES, 1);
 
 	mv_format_summary(line, sizeof(line), load->name, &load->tally, load->tables.kind,
 			  load->policy, load_ret);
@@ -223,17 +218,7 @@ void modver_report_summary(const struct modver_load *load, int load_ret)
 /* Called from the check_version() pre-handler: kprobe context. */
 void modver_count_handed_back(const char *name, const char *why)
 {
-	atomic64_inc(&modver_totals.handed_back);
+	modver_stat_add(MODVER_STAT_HANDED_BACK, 1);
 	pr_warn_ratelimited("%s: image not readable (%s): decision handed back to the kernel's check_version\n",
 			    name ? name : "(unnamed)", why);
-}
-
-void modver_report_totals(void)
-{
-	pr_info("totals: %lld modules checked, %lld symbols, %lld mismatched, %lld missing, %lld modules refused, %lld admitted with offences, %lld checks handed back to the kernel\n",
-		atomic64_read(&modver_totals.modules), atomic64_read(&modver_totals.symbols),
-		atomic64_read(&modver_totals.mismatched), atomic64_read(&modver_totals.missing),
-		atomic64_read(&modver_totals.refused),
-		atomic64_read(&modver_totals.admitted_offences),
-		atomic64_read(&modver_totals.handed_back));
 }

@@ -45,13 +45,30 @@ struct modver_load {
 	char name[MODULE_NAME_LEN];
 };
 
+/* modver_stats.c */
+enum modver_stat {
+	MODVER_STAT_MODULES,
+	MODVER_STAT_SYMBOLS,
+	MODVER_STAT_MISMATCHED,
+	MODVER_STAT_MISSING,
+	MODVER_STAT_REFUSED,
+	MODVER_STAT_ADMITTED_OFFENCES,
+	MODVER_STAT_HANDED_BACK,
+	MODVER_STAT_CHECK_NS,	/* time spent in the replacement check_version() */
+	MODVER_STAT_COUNT,
+};
+
+void modver_stat_add(enum modver_stat stat, u64 n);
+int modver_stats_init(void);
+void modver_stats_exit(void);
+
 /* modver_policy.c */
 enum mv_policy modver_policy_now(void);
 bool modver_force_layout_now(void);
 void modver_account(struct modver_load *load, struct module *mod, const char *sym,
 		    const struct mv_verdict *v);
 void modver_report_summary(const struct modver_load *load, int load_ret);
+void modver_count_symbols(const struct mv_tally *t);
 void modver_count_handed_back(const char *name, const char *why);
-void modver_report_totals(void);
 
 #endif /* MODVER_H */
