@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # run-tests.sh [--kernel LINE]... [--arch ARCH]...: modver's whole test suite.
 #
-# On the host: checkpatch --strict on every C file, the userspace unit tests of the pure core.
+# On the host: checkpatch --strict on every C file, the userspace unit tests of the pure core, and
+# the packaging paths (make install, DKMS, modprobe.d in QEMU, the Debian package and lintian).
 # Then for each kernel line (6.1, 6.12) and architecture (amd64, arm64; arm64 cross-built and run
 # under qemu-system-aarch64), by default the whole matrix: fetch Debian's current kernel image and
 # headers, build modver (W=1, sparse) and the fixtures against them, boot QEMU (TCG) with a
@@ -100,6 +101,9 @@ run_kernel() {
 		tee -a "$results"
 	say "$label: $(grep -c "^PASS $label " "$results") passed, $(grep -c "^FAIL $label " "$results") failed in $(($(date +%s) - start)) s"
 }
+
+# Packaging the way kernel users install modules: make install, DKMS, modprobe.d, the .deb.
+PACKAGING_LINES="${lines[*]}" bash "$MODVER_ROOT/tests/packaging/run.sh" | tee -a "$results"
 
 # modver-dump, built from the same pure core as modver.ko.
 need_packages gcc make liblzma-dev libzstd-dev xz-utils zstd jq

@@ -10,7 +10,7 @@
 #   the .deb             debian/ built with dpkg-buildpackage from a copy of the tree, lintian,
 #                        installed with apt (dkms builds it), purged
 # One line per check on stdout: "PASS packaging <name> (<detail>)" or "FAIL packaging <name>: <why>";
-# exit 0 only if all passed.  Long outputs go to .cache/packaging/.
+# exit 0 only if all passed.  Long outputs go to $MODVER_CACHE/packaging/ (default /var/cache/modver).
 #
 # It installs what it needs with apt-get (dkms, headers, debhelper, ...): Debian's
 # linux-headers-6.12-<arch> depends on its kernel image, so that image gets installed too.  Any
@@ -22,7 +22,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-logs=$root/.cache/packaging
+logs=${MODVER_CACHE:-/var/cache/modver}/packaging
 arch=$(dpkg --print-architecture)
 read -ra lines <<<"${PACKAGING_LINES:-6.1 6.12}"
 start=$(date +%s)
@@ -218,7 +218,7 @@ check_dkms_add() {
 	requires version || return 1
 	cp -a "$src" "$dkms_src"
 	run dkms.log dkms add "$dkms_src" || { why="dkms add failed (see $logs/dkms.log)"; return 1; }
-	dkms status -m modver -v "$version" | grep -q "^modver/$version: added" ||
+	dkms status -m modver -v "$version" 2>/dev/null | grep -q "^modver/$version: added" ||
 		{ why="dkms status does not show modver/$version added"; return 1; }
 	[ -f "/usr/src/modver-$version/dkms.conf" ] || { why="no /usr/src/modver-$version/dkms.conf"; return 1; }
 	detail="modver/$version added, source in /usr/src/modver-$version"
@@ -251,7 +251,7 @@ check_dkms_build() {
 	requires dkms-add || return 1
 	run "$log" dkms build -m modver -v "$version" -k "$rel" ||
 		{ why="dkms build failed (see $logs/$log and /var/lib/dkms/modver/$version/build/make.log)"; return 1; }
-	dkms status -m modver -v "$version" -k "$rel" | grep -q ": built" ||
+	dkms status -m modver -v "$version" -k "$rel" 2>/dev/null | grep -q ": built" ||
 		{ why="dkms status does not show built for $rel"; return 1; }
 	detail="modver/$version built for $rel"
 }
@@ -261,7 +261,7 @@ check_dkms_install() {
 	requires "dkms-build/$rel" || return 1
 	run "$log" dkms install -m modver -v "$version" -k "$rel" ||
 		{ why="dkms install failed (see $logs/$log)"; return 1; }
-	dkms status -m modver -v "$version" -k "$rel" | grep -q ": installed" ||
+	dkms status -m modver -v "$version" -k "$rel" 2>/dev/null | grep -q ": installed" ||
 		{ why="dkms status does not show installed for $rel"; return 1; }
 	f=$(module_files "$rel")
 	case $f in
@@ -320,8 +320,8 @@ check_deb_build() {
 	(cd "$tree" && run "$log" dpkg-buildpackage -us -uc) ||
 		{ why="dpkg-buildpackage failed (see $logs/$log)"; return 1; }
 	mkdir -p "$logs/deb" && cp "$deb_dir"/*.* "$logs/deb/" 2>/dev/null
-	debs=$(cd "$deb_dir" && ls ./*.deb 2>/dev/null | tr '\n' ' ')
-	[ "$debs" = "./modver-dkms_${version}_all.deb " ] ||
+	debs=$(cd "$deb_dir" && printf '%s ' *.deb)
+	[ "$debs" = "modver-dkms_${version}_all.deb " ] ||
 		{ why="expected exactly modver-dkms_${version}_all.deb, got '$debs'"; return 1; }
 	contents=$(dpkg-deb -c "$deb_dir/modver-dkms_${version}_all.deb" | awk '{ print $6 }')
 	echo "$contents" >"$logs/deb-contents.txt"
@@ -333,7 +333,7 @@ check_deb_build() {
 	done
 	deps=$(dpkg-deb -f "$deb_dir/modver-dkms_${version}_all.deb" Depends)
 	grep -q 'dkms' <<<"$deps" || { why="Depends has no dkms: $deps"; return 1; }
-	detail="$(cd "$deb_dir" && ls ./*.dsc ./*.changes ./*.deb | tr '\n' ' ')- Depends: $deps"
+	detail="$(cd "$deb_dir" && printf '%s, ' *.dsc *.changes *.deb)Depends: $deps"
 }
 
 check_lintian() {
