@@ -113,29 +113,33 @@ static const char *mv_parse_basic(const u8 *data, u64 size, struct mv_tables *t)
 	return NULL;
 }
 
+/*
+ * As the 6.14+ loader reads them (elf_validity_cache_index_versions()): one NUL-terminated name
+ * per CRC, in order; what follows the last of them is not part of the table (modpost writes the
+ * names as one string literal, so one NUL of padding always follows).  A name that runs past the
+ * section means more CRCs than names.
+ */
 static const char *mv_parse_extended(const u8 *crcs, u64 crcs_size, const char *names,
 				     u64 names_size, struct mv_tables *t)
 {
-	u64 off, count, nnames = 0;
+	const char *end;
+	u64 off = 0, i, count;
 
 	if (crcs_size % sizeof(u32) != 0)
 		return "__version_ext_crcs size is not a multiple of 4";
 	count = crcs_size / sizeof(u32);
 	if (count > MV_MAX_ENTRIES)
 		return "__version_ext_crcs has an absurd number of entries";
-	if (names_size && names[names_size - 1] != '\0')
-		return "__version_ext_names not NUL-terminated";
-	for (off = 0; off < names_size; off += strlen(names + off) + 1) {
-		if (names[off] == '\0')
-			return "__version_ext_names has an empty name";
-		nnames++;
+	for (i = 0; i < count; i++) {
+		end = memchr(names + off, '\0', names_size - off);
+		if (!end)
+			return "more __version_ext_crcs than __version_ext_names";
+		off = end - names + 1;
 	}
-	if (nnames != count)
-		return "__version_ext_names and __version_ext_crcs differ in entry count";
 	t->kind = MV_TABLE_EXTENDED;
 	t->ext_crcs = crcs;
 	t->ext_names = names;
-	t->ext_names_len = names_size;
+	t->ext_names_len = off;
 	t->count = count;
 	return NULL;
 }

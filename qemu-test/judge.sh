@@ -91,7 +91,7 @@ no_stock_messages() {
 # Why modver calls each hostile table malformed; empty for those it reads as valid.
 malformed_reason() {
 	case $1 in
-	ext_count) echo "__version_ext_names and __version_ext_crcs differ in entry count" ;;
+	ext_count) echo "more __version_ext_crcs than __version_ext_names" ;;
 	ext_half) echo "only one of __version_ext_crcs and __version_ext_names present" ;;
 	vers_odd) echo "__versions size is not a multiple of the entry size" ;;
 	vers_unterm) echo "__versions entry name not NUL-terminated" ;;

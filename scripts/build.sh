@@ -80,16 +80,21 @@ edit_versions mv_missing drop _printk
 edit_versions mv_badlayout xor module_layout $xor_mask
 "$objcopy" --remove-section __versions "$out/plain/mv_notable.ko"
 
-# Extended tables, as 6.14+ kernels write them, added to a module Debian's kernels check by
-# __versions alone: consistent, contradicting __versions for _printk, one more name than CRCs, and
-# only the CRC half.
-add_extended() {	# MODULE [SYMBOL MASK [EXTRA_NAMES]]
-	local ko=$out/plain/$1.ko
+# Extended tables, as 6.14+ kernels write them (allocated sections, like modpost's, which such
+# kernels require), added to a module Debian's kernels check by __versions alone (replacing any
+# the kernel's modpost wrote): consistent, contradicting __versions for _printk, one CRC more than
+# names, and only the CRC half.
+add_extended() {	# MODULE [SYMBOL MASK [DROP_NAMES]]
+	local ko=$out/plain/$1.ko s
 	shift
 	"$objcopy" --dump-section __versions="$ko.versions" "$ko"
 	"$edit" "$ko.versions" "$ko.crcs" "$ko.names" ext "$@"
+	"$objcopy" --remove-section __version_ext_crcs --remove-section __version_ext_names "$ko"
 	"$objcopy" --add-section __version_ext_crcs="$ko.crcs" \
 		--add-section __version_ext_names="$ko.names" "$ko"
+	for s in __version_ext_crcs __version_ext_names; do
+		"$objcopy" --set-section-flags "$s=alloc,readonly" "$ko"
+	done
 }
 ext_mask=0x0f0f0f0f
 add_extended mv_ext_ok

@@ -358,26 +358,56 @@ static void test_extended(void)
 static void test_extended_malformed(void)
 {
 	static const char unterminated[] = { 'a', 0, 'b' };
-	static const char empty_name[] = "a\0\0";
+	static const u32 four[4];
 	struct image_section s[] = {
 		{ MV_SEC_EXT_CRCS, ext_crcs, sizeof(ext_crcs), 0 },
-		{ MV_SEC_EXT_NAMES, ext_names, sizeof(ext_names), 0 },
+		{ MV_SEC_EXT_NAMES, ext_names, sizeof(ext_names) - 1, 0 },
 	};
 
 	expect_malformed(&s[0], 1);		/* CRCs without names */
 	expect_malformed(&s[1], 1);		/* names without CRCs */
-	s[0].size = sizeof(u32) * 2;
-	expect_malformed(s, 2);			/* fewer CRCs than names */
 	s[0].size = sizeof(ext_crcs) - 1;
 	expect_malformed(s, 2);			/* CRC array not a multiple of 4 */
+	s[0].data = four;
+	s[0].size = sizeof(four);
+	s[1].size = sizeof(ext_names);
+	expect_malformed(s, 2);			/* more CRCs than names */
 	s[0].size = sizeof(u32) * 2;
 	s[1].data = unterminated;
 	s[1].size = sizeof(unterminated);
-	expect_malformed(s, 2);			/* last name unterminated */
-	s[0].size = sizeof(u32) * 3;
-	s[1].data = empty_name;
-	s[1].size = sizeof(empty_name);
-	expect_malformed(s, 2);			/* empty name */
+	expect_malformed(s, 2);			/* the second name runs past the section */
+}
+
+/* What modpost writes: the names as one string literal, so one more NUL ends the section. */
+static void test_extended_padding(void)
+{
+	static const char padded[] = "_printk\0module_layout\0\0\0";
+	static const char extra[] = "_printk\0module_layout\0ignored_name";
+	static const u32 two[] = { 0x122c3a7e, 0x2f9b2b9a };
+	struct image_section s[] = {
+		{ MV_SEC_EXT_CRCS, two, sizeof(two), 0 },
+		{ MV_SEC_EXT_NAMES, padded, sizeof(padded), 0 },
+	};
+	struct mv_tables t;
+	struct mv_cursor c;
+	struct mv_entry e;
+	struct image img;
+	unsigned int k;
+
+	for (k = 0; k < 2; k++) {
+		s[1].data = k ? extra : padded;
+		s[1].size = k ? sizeof(extra) : sizeof(padded);
+		image_build(&img, s, 2);
+		mv_tables_find(img.bytes, img.len, &t);
+		CHECK(t.kind == MV_TABLE_EXTENDED && t.count == 2);
+		mv_index_build(&t, NULL, 0);
+		CHECK(t.unique);
+		mv_cursor_init(&t, &c);
+		CHECK(mv_lookup(&t, &c, "module_layout", &e) && e.index == 1 && c.compares == 1);
+		CHECK(mv_lookup(&t, &c, "_printk", &e) && e.index == 0 && c.compares == 2);
+		CHECK(!mv_lookup(&t, &c, "ignored_name", &e));
+		image_free(&img);
+	}
 }
 
 static void test_sections_outside(void)
@@ -558,6 +588,7 @@ int main(void)
 	run("empty-tables", test_empty_tables);
 	run("extended-table-wins-long-names", test_extended);
 	run("extended-table-malformed", test_extended_malformed);
+	run("extended-table-modpost-padding", test_extended_padding);
 	run("sections-outside-overflowing-absurd", test_sections_outside);
 	run("duplicate-section-and-no-table", test_duplicate_and_none);
 	run("decision-table", test_decision_table);

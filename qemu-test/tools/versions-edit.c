@@ -9,10 +9,12 @@
  *   versions-edit IN OUT dup SYMBOL MASK      append a second entry for SYMBOL, CRC ^ MASK
  *   versions-edit IN OUT unterminate SYMBOL   fill SYMBOL's 56-byte name field with no NUL
  *   versions-edit IN OUT pad N                append N zero bytes (no multiple of 64 then)
- *   versions-edit IN CRCS NAMES ext [SYMBOL MASK [EXTRA_NAMES]]
- *                                             the extended tables (u32 CRCs, NUL-separated names)
- *                                             of the same entries; SYMBOL's CRC ^ MASK there; and
- *                                             EXTRA_NAMES more names than CRCs
+ *   versions-edit IN CRCS NAMES ext [SYMBOL MASK [DROP]]
+ *                                             the extended tables of the same entries as modpost
+ *                                             writes them (u32 CRCs; NUL-terminated names and one
+ *                                             more NUL); SYMBOL's CRC ^ MASK there; and the last
+ *                                             DROP names and the padding NUL left out (more CRCs
+ *                                             than names)
  *   versions-edit IN crc SYMBOL               print SYMBOL's CRC as 0x%08llx
  * Exit 0 on success, 1 if SYMBOL has no entry, 2 on usage or I/O errors.
  */
@@ -49,7 +51,7 @@ static void write_file(const char *path, const void *data, size_t n)
 }
 
 static void extended(const char *crcs_path, const char *names_path, const char *sym,
-		     u64 mask, int extra)
+		     u64 mask, size_t drop)
 {
 	static unsigned char crcs[1 << 20];
 	static char names[1 << 22];
@@ -63,10 +65,11 @@ static void extended(const char *crcs_path, const char *names_path, const char *
 		if (sym && strncmp((char *)buf + i + 8, sym, NAME_LEN) == 0)
 			c32 ^= mask;
 		memcpy(crcs + n * 4, &c32, 4);
-		nlen += snprintf(names + nlen, sizeof(names) - nlen, "%s", buf + i + 8) + 1;
+		if (i / ENTRY_SIZE + drop < len / ENTRY_SIZE)
+			nlen += snprintf(names + nlen, sizeof(names) - nlen, "%s", buf + i + 8) + 1;
 	}
-	while (extra-- > 0)
-		nlen += snprintf(names + nlen, sizeof(names) - nlen, "extra_name_%d", extra) + 1;
+	if (!drop)
+		names[nlen++] = '\0';	/* modpost's string literal ends in one more NUL */
 	write_file(crcs_path, crcs, n * 4);
 	write_file(names_path, names, nlen);
 }
