@@ -16,7 +16,8 @@ log=${4:?$usage}
 limit=${5:-900}
 
 # loglevel=1 keeps kernel messages off the console: scenarios read them with dmesg.
-append="panic=-1 loglevel=1"
+# MODVER_BOOT_APPEND adds to the command line (the debug kernel's panic_on_warn=1).
+append="panic=-1 loglevel=1 ${MODVER_BOOT_APPEND:-}"
 case $arch in
 amd64)
 	need_packages qemu-system-x86
@@ -32,4 +33,15 @@ arm64)
 esac
 
 timeout -k 10 "$limit" "${qemu[@]}" -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
-	-append "$append" </dev/null >"$log" 2>&1
+	-append "$append" </dev/null >"$log" 2>&1 &
+qemu_pid=$!
+# A guest that has powered off is done; seen once (i915 loaded): QEMU kept running after it.
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	if grep -q 'reboot: Power down' "$log" 2>/dev/null; then
+		sleep 10
+		kill "$qemu_pid" 2>/dev/null && { wait "$qemu_pid"; exit 0; }
+		break
+	fi
+	sleep 2
+done
+wait "$qemu_pid"

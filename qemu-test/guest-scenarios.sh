@@ -81,7 +81,10 @@ echo "@@OUT $(uname -r) $(uname -m)"
 dmesg | grep -iE "CPU features: detected|CET|Indirect Branch|kprobe" | sed 's/^/@@DMESG /'
 echo "@@END platform"
 
+# The forced load of notable taints the kernel F, which switches lockdep off on a debug kernel:
+# it comes last, so that lockdep watches every other baseline and everything under refuse.
 for f in $FIXTURES $MALFORMED; do
+	[ "$f" = notable ] && continue
 	begin "baseline/$f"
 	load_fixture "$f"
 	end
@@ -210,3 +213,18 @@ echo "@@STRESS ok=$ok bad=$bad"
 quiet_rmmod mv_exporter
 try rmmod modver
 end
+
+begin "baseline/notable"
+load_fixture notable
+end
+
+# On a kernel with kmemleak, a scan after everything: any leak is reported here.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo "@@BEGIN kmemleak"
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	sed 's/^/@@KMEMLEAK /' /sys/kernel/debug/kmemleak
+	echo "@@OUT kmemleak scanned"
+	echo "@@END kmemleak"
+fi

@@ -54,7 +54,7 @@ required=(MODULES MODVERSIONS EXTENDED_MODVERSIONS KPROBES KRETPROBES KASAN PROV
 # Shows up in `uname -r` and vermagic, so this kernel is never mistaken for Debian's.
 localversion=-debug
 
-need_packages gcc make bc flex bison libelf-dev libssl-dev dwarves xz-utils
+need_packages gcc make bc flex bison libelf-dev libssl-dev xz-utils
 
 # Private apt state for trixie and trixie-backports, reusing the system's mirror and keyring.
 aptdir=$MODVER_CACHE/apt-trixie
@@ -100,10 +100,10 @@ fi
 kernels=$MODVER_CACHE/kernels
 if [ -z "$version" ] || [ "$version" = "(none)" ]; then
 	# Nothing known about the archive: a kernel built before still serves.
-	env=$(ls -t "$kernels"/*-debug-*/.complete 2>/dev/null | head -n 1)
+	env=$(find "$kernels" -mindepth 2 -maxdepth 2 -path '*-debug-*/.complete' -printf '%T@ %h/env\n' \
+		2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2- || true)
 	[ -n "$env" ] || die "no linux-source-7.x in the package lists and no kernel built before"
-	env=$(dirname "$env")/env
-	say "archive unknown; reusing the kernel built before, $(. "$env"; echo "$KREL")"
+	say "archive unknown; reusing the kernel built before, $(sed -n 's/^KREL=//p' "$env")"
 	echo "$env"
 	exit 0
 fi
@@ -122,7 +122,7 @@ exec 9>"$kernels/.build-debug.lock"
 flock 9
 
 if [ -f "$dir/.complete" ] && [ -s "$env" ]; then
-	say "reusing $(. "$env"; echo "$KREL") built before in $dir (linux-source-$line $version)"
+	say "reusing $(sed -n 's/^KREL=//p' "$env") built before in $dir (linux-source-$line $version)"
 	echo "$env"
 	exit 0
 fi
@@ -131,13 +131,13 @@ fi
 rm -rf "$dir"
 mkdir -p "$dir"
 
-deb=$(ls "$aptdir/debs/linux-source-${line}_${version//:/%3a}_all.deb" 2>/dev/null || true)
-if [ -z "$deb" ]; then
+# apt-get download names the file PACKAGE_VERSION_all.deb, with an epoch's ':' written as %3a.
+deb=$aptdir/debs/linux-source-${line}_${version//:/%3a}_all.deb
+if [ ! -f "$deb" ]; then
 	(cd "$aptdir/debs" && timed "downloading linux-source-$line $version" \
 		apt-get "${apt_opts[@]}" download -q "linux-source-$line=$version" >/dev/null) ||
 		die "apt-get download linux-source-$line=$version failed"
-	deb=$(ls "$aptdir/debs/linux-source-${line}_"*"_all.deb" | grep -F "_${version//:/%3a}_") ||
-		die "no .deb for linux-source-$line $version after download"
+	[ -f "$deb" ] || die "no $deb after download"
 fi
 # Only the source tarball is taken out of the package, straight into the cache (never into /).
 unpack() {
@@ -147,19 +147,20 @@ timed "unpacking linux-source-$line.tar.xz" unpack || die "unpacking $deb failed
 [ -f "$tree/Makefile" ] || die "no linux-source-$line/ in $deb"
 
 kmake() { make -C "$tree" "$@"; }
+# configure and build write their output to logs of their own, so that timed's lines reach stderr.
 configure() {
 	local cfg=(--file "$tree/.config" --set-str LOCALVERSION "$localversion") o
 	for o in "${enable[@]}"; do cfg+=(--enable "$o"); done
 	for o in "${disable[@]}"; do cfg+=(--disable "$o"); done
-	kmake -s tinyconfig
 	# Twice: options that only become visible once the first pass enabled their parents (the
 	# KASAN and MODVERSIONS sub-options) get their value from the second pass.
-	"$tree/scripts/config" "${cfg[@]}"
-	kmake -s olddefconfig
-	"$tree/scripts/config" "${cfg[@]}"
-	kmake -s olddefconfig
+	{
+		kmake -s tinyconfig &&
+			"$tree/scripts/config" "${cfg[@]}" && kmake -s olddefconfig &&
+			"$tree/scripts/config" "${cfg[@]}" && kmake -s olddefconfig
+	} >"$dir/config.log" 2>&1
 }
-timed "configuring (tinyconfig + debug options)" configure >"$dir/config.log" 2>&1 ||
+timed "configuring (tinyconfig + debug options)" configure ||
 	{ cat "$dir/config.log" >&2; die "configuration failed"; }
 
 missing=()
@@ -179,16 +180,18 @@ cp "$tree/.config" "$dir/config"
 
 # bzImage and modules also run modules_prepare's steps: the tree then serves as KDIR for M= builds
 # (Module.symvers, scripts/mod/modpost, scripts/genksyms).
-build() { kmake -j"$(nproc)" bzImage modules; }
+build() { kmake -j"$(nproc)" bzImage modules >"$dir/build.log" 2>&1; }
 say "build log: $dir/build.log"
 start=$(date +%s)
-timed "building linux $line $version (bzImage modules, -j$(nproc))" build >"$dir/build.log" 2>&1 ||
+timed "building linux $line $version (bzImage modules, -j$(nproc))" build ||
 	{ tail -n 40 "$dir/build.log" >&2; die "kernel build failed (see $dir/build.log)"; }
 build_s=$(($(date +%s) - start))
 
 krel=$(kmake -s kernelrelease)
 vmlinuz=$tree/arch/x86/boot/bzImage
-[ -f "$vmlinuz" ] && [ -f "$tree/Module.symvers" ] || die "the build left no bzImage or Module.symvers"
+if [ ! -f "$vmlinuz" ] || [ ! -f "$tree/Module.symvers" ]; then
+	die "the build left no bzImage or Module.symvers"
+fi
 cat >"$env" <<EOT
 KREL=$krel
 KDIR=$tree

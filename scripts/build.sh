@@ -64,13 +64,28 @@ gcc -O2 -Wall -Wextra -I"$MODVER_ROOT/include" -o "$edit" "$MODVER_ROOT/qemu-tes
 gcc -O2 -Wall -Wextra -I"$MODVER_ROOT/include" -o "$shdr_edit" \
 	"$MODVER_ROOT/qemu-test/tools/elf-shdr-edit.c"
 objcopy=${CROSS_COMPILE}objcopy
-# edit_versions MODULE EDIT-ARGS...: rewrite MODULE's __versions through versions-edit.
+# Kernels with CONFIG_EXTENDED_MODVERSIONS (6.14+) give every module extended tables too, and
+# check those alone when present.
+extended_kernel=
+grep -q '^CONFIG_EXTENDED_MODVERSIONS=y' "$KDIR/.config" 2>/dev/null && extended_kernel=y
+
+# edit_versions MODULE EDIT-ARGS...: rewrite MODULE's __versions through versions-edit (and, on an
+# extended kernel, its extended tables to match, so that the kernel and modver see the edit).
 edit_versions() {
 	local ko=$out/plain/$1.ko
 	shift
 	"$objcopy" --dump-section __versions="$ko.versions" "$ko"
 	"$edit" "$ko.versions" "$ko.versions.new" "$@"
 	"$objcopy" --update-section __versions="$ko.versions.new" "$ko"
+	[ -n "$extended_kernel" ] || return 0
+	"$edit" "$ko.versions.new" "$ko.crcs" "$ko.names" ext
+	"$objcopy" --update-section __version_ext_crcs="$ko.crcs" \
+		--update-section __version_ext_names="$ko.names" "$ko"
+}
+# basic_only MODULE: drop the extended tables, so that a malformed __versions is what is read.
+basic_only() {
+	"$objcopy" --remove-section __version_ext_crcs --remove-section __version_ext_names \
+		"$out/plain/$1.ko"
 }
 xor_mask=0x5a5a5a5a
 # Debug info refers to __versions; the fixtures do not need it.
@@ -78,7 +93,8 @@ for m in "${plain[@]}"; do "$objcopy" --strip-debug "$out/plain/$m.ko"; done
 edit_versions mv_altered xor _printk $xor_mask
 edit_versions mv_missing drop _printk
 edit_versions mv_badlayout xor module_layout $xor_mask
-"$objcopy" --remove-section __versions "$out/plain/mv_notable.ko"
+"$objcopy" --remove-section __versions --remove-section __version_ext_crcs \
+	--remove-section __version_ext_names "$out/plain/mv_notable.ko"
 
 # Extended tables, as 6.14+ kernels write them (allocated sections, like modpost's, which such
 # kernels require), added to a module Debian's kernels check by __versions alone (replacing any
@@ -104,9 +120,13 @@ add_extended mv_ext_half
 "$objcopy" --remove-section __version_ext_names "$out/plain/mv_ext_half.ko"
 # Malformed __versions: a size that is no multiple of 64, a name without NUL, _printk twice (a
 # wrong CRC second), a table without contents (SHT_NOBITS), a table outside the file.
+for m in mv_vers_odd mv_vers_unterm mv_vers_dup mv_vers_nobits mv_vers_outside; do basic_only $m; done
+extended_kernel_saved=$extended_kernel
+extended_kernel=
 edit_versions mv_vers_odd pad 8
 edit_versions mv_vers_unterm unterminate _printk
 edit_versions mv_vers_dup dup _printk $xor_mask
+extended_kernel=$extended_kernel_saved
 "$shdr_edit" "$out/plain/mv_vers_nobits.ko" __versions type 8
 "$shdr_edit" "$out/plain/mv_vers_outside.ko" __versions offset \
 	$(($(stat -c %s "$out/plain/mv_vers_outside.ko") + 4096))
@@ -132,5 +152,6 @@ KSYMVERS=$KDIR/Module.symvers
 V1_SYMVERS=$out/exporter-v1/Module.symvers
 V2_SYMVERS=$out/exporter-v2/Module.symvers
 PAYLOAD=$out/payload
+TABLE_KIND=$([ -n "$extended_kernel" ] && echo extended || echo basic)
 EOT
 echo "$out"

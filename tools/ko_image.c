@@ -257,12 +257,27 @@ const char *ko_kernel_rejects(const struct ko_image *img)
 {
 	const struct elf64_hdr *eh = (const void *)img->bytes;
 	const struct elf64_shdr *sh = (const void *)(img->bytes + eh->e_shoff);
-	unsigned int i;
+	unsigned int i, major = 0, minor = 0;
+	struct mv_tables ext;
+	char vermagic[64];
 
 	for (i = 1; i < eh->e_shnum; i++)
 		if (sh[i].sh_type != SHT_NOBITS &&
 		    !range_ok(img->len, sh[i].sh_offset, sh[i].sh_size))
 			return "a section lies outside the file";
+	/*
+	 * From 6.14 (the release the module says it was built for, in its vermagic) the loader also
+	 * refuses extended tables with a half missing or more CRCs than names
+	 * (elf_validity_cache_index_versions()).
+	 */
+	if (!ko_modinfo(img, "vermagic", vermagic, sizeof(vermagic)) ||
+	    sscanf(vermagic, "%u.%u", &major, &minor) != 2 || major * 1000 + minor < 6014)
+		return NULL;
+	mv_tables_find_format(img->bytes, img->len, MV_TABLE_EXTENDED, &ext);
+	if (ext.kind == MV_TABLE_MALFORMED &&
+	    (!strcmp(ext.error, "only one of __version_ext_crcs and __version_ext_names present") ||
+	     !strcmp(ext.error, "more __version_ext_crcs than __version_ext_names")))
+		return ext.error;
 	return NULL;
 }
 
