@@ -15,6 +15,7 @@
 #include <linux/sched.h>
 
 #include "modver.h"
+#include "modver_trace.h"
 
 /* Per-symbol lines printed per load before the rest are only counted in the summary. */
 #define MODVER_REPORT_MAX	32
@@ -158,6 +159,7 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 	bool table_level = mv_verdict_is_table_level(v);
 
 	mv_tally_add(&load->tally, v);
+	trace_modver_verdict(load->name, sym, v);
 	if (!load->tracked)
 		modver_count_symbols(&load->tally);	/* no summary will count them */
 	if (v->action == MV_ADMIT_TAINT)

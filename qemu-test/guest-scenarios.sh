@@ -214,6 +214,19 @@ quiet_rmmod mv_exporter
 try rmmod modver
 end
 
+# The modver:modver_verdict trace event, read from tracefs.
+begin "trace-event"
+insmod $P/modver.ko policy=warn
+insmod $P/mv_exporter-v2.ko
+event=/sys/kernel/tracing/events/modver/modver_verdict
+try sh -c "echo 1 > $event/enable"
+echo >/sys/kernel/tracing/trace
+try insmod $P/mv_consumer.ko
+grep 'modver_verdict:' /sys/kernel/tracing/trace | sed 's/^.*modver_verdict: /@@TRACE /'
+echo 0 >$event/enable
+quiet_rmmod mv_consumer mv_exporter modver
+end
+
 begin "baseline/notable"
 load_fixture notable
 end

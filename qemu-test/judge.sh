@@ -347,6 +347,13 @@ has "@@OUT refuse"
 has "$(offence_line mv_consumer mv_exported_fn mismatch "$CONSUMER_CRC" "$V2_CRC" refuse)"
 verdict load-twice "second insmod fails with EEXIST, the first instance keeps working"
 
+B=$(block trace-event)
+rcs 0 0
+has "@@TRACE module=mv_consumer symbol=mv_exported_fn module_crc=$CONSUMER_CRC kernel_crc=$V2_CRC outcome=mismatch action=admit_taint"
+has "@@TRACE module=mv_consumer symbol=_printk module_crc=$KCRC_PRINTK kernel_crc=$KCRC_PRINTK outcome=match action=admit"
+has "@@TRACE module=mv_consumer symbol=module_layout module_crc=$KCRC_LAYOUT kernel_crc=$KCRC_LAYOUT outcome=match action=admit"
+verdict trace-event "modver:modver_verdict read from tracefs, both CRCs"
+
 B=$(block stress-50-cycles)
 has "@@STRESS ok=50 bad=0"
 has "@@STRESS summaries=50"
