@@ -9,6 +9,7 @@
 
 #include "elf_image.h"
 #include "modver_decide.h"
+#include "modver_rules.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -575,6 +576,84 @@ static void test_policy_parse(void)
 	CHECK(strcmp(mv_policy_name(MV_POLICY_LOG), "log") == 0);
 }
 
+static void test_glob(void)
+{
+	CHECK(mv_glob_match("drm_*", "drm_gem_object_free"));
+	CHECK(!mv_glob_match("drm_*", "i915_drm"));
+	CHECK(mv_glob_match("*", ""));
+	CHECK(mv_glob_match("*_fn", "mv_exported_fn"));
+	CHECK(mv_glob_match("mv_?xported_*", "mv_exported_fn"));
+	CHECK(!mv_glob_match("mv_exported", "mv_exported_fn"));
+	CHECK(mv_glob_match("a*b*c", "axxbyyc"));
+	CHECK(!mv_glob_match("a*b*c", "axxbyy"));
+	CHECK(mv_glob_match("**x", "x"));
+	CHECK(!mv_glob_match("", "x"));
+}
+
+static void test_rules(void)
+{
+	static const char list[] = "# known-safe\n"
+				   "drm_* allow\n"
+				   "\n"
+				   "module:nvidia*   warn\n"
+				   "  mv_exported_fn\tlog\n"
+				   "* refuse \t";
+	struct mv_rules rules, other;
+	struct mv_rules_error err;
+	const struct mv_rule *r;
+	char text[512];
+	size_t n;
+
+	CHECK(mv_rules_parse(list, sizeof(list) - 1, &rules, &err) == 0 && rules.count == 4);
+	r = mv_rules_match(&rules, "i915", "drm_vblank_init");
+	CHECK(r && r->action == MV_RULE_ALLOW && !r->module);
+	r = mv_rules_match(&rules, "nvidia_drm", "drm_vblank_init");
+	CHECK(r && r->action == MV_RULE_ALLOW);		/* first match wins */
+	r = mv_rules_match(&rules, "nvidia_uvm", "printk");
+	CHECK(r && r->action == MV_RULE_WARN && r->module);
+	r = mv_rules_match(&rules, "x", "mv_exported_fn");
+	CHECK(r && r->action == MV_RULE_LOG);
+	r = mv_rules_match(&rules, "x", "other");
+	CHECK(r && r->action == MV_RULE_REFUSE);
+	n = mv_rules_format(&rules, text, sizeof(text));
+	CHECK(n == strlen(text));
+	CHECK(!strcmp(text, "drm_* allow\nmodule:nvidia* warn\nmv_exported_fn log\n* refuse\n"));
+	/* The canonical text parses back to the same list. */
+	CHECK(mv_rules_parse(text, n, &other, &err) == 0 && other.count == rules.count &&
+	      !memcmp(other.rule, rules.rule, rules.count * sizeof(rules.rule[0])));
+	mv_rules_format(&other, text + 256, 256);
+	CHECK(!strcmp(text, text + 256));
+	CHECK(mv_rules_format(&rules, text, 8) == n && strlen(text) == 7);
+	CHECK(mv_rules_parse("", 0, &other, &err) == 0 && other.count == 0 &&
+	      !mv_rules_match(&other, "m", "s"));
+
+	CHECK(mv_rules_parse("a warn\nb lenient\n", 17, &other, &err) == -1 && err.line == 2);
+	CHECK(mv_rules_parse("a\n", 2, &other, &err) == -1 && err.line == 1);
+	CHECK(mv_rules_parse("a warn extra\n", 13, &other, &err) == -1 && err.line == 1);
+	CHECK(mv_rules_parse("module: warn", 12, &other, &err) == -1 && err.line == 1);
+	CHECK(mv_rules_parse("a\0b warn", 8, &other, &err) == -1);
+}
+
+static void test_rules_limits(void)
+{
+	static char text[(MV_RULES_MAX + 1) * 16];
+	struct mv_rules rules;
+	struct mv_rules_error err;
+	char pattern[MV_RULE_PATTERN_MAX + 8];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < MV_RULES_MAX; i++)
+		n += sprintf(text + n, "s%d log\n", i);
+	CHECK(mv_rules_parse(text, n, &rules, &err) == 0 && rules.count == MV_RULES_MAX);
+	n += sprintf(text + n, "one_more log\n");
+	CHECK(mv_rules_parse(text, n, &rules, &err) == -1 && err.line == MV_RULES_MAX + 1);
+	memset(pattern, 'p', sizeof(pattern));
+	memcpy(pattern + MV_RULE_PATTERN_MAX, " log", 4);
+	CHECK(mv_rules_parse(pattern, MV_RULE_PATTERN_MAX + 4, &rules, &err) == -1);
+	CHECK(mv_rules_parse(pattern + 1, MV_RULE_PATTERN_MAX + 3, &rules, &err) == 0);
+}
+
 int main(void)
 {
 	run("entry-layout-56-byte-names", test_entry_layout);
@@ -595,6 +674,9 @@ int main(void)
 	run("verify-symbol-outcomes", test_verify_symbol);
 	run("crc-compare-like-the-kernel", test_crc_upper_bits);
 	run("policy-parse", test_policy_parse);
+	run("rules-glob", test_glob);
+	run("rules-parse-match-canonical", test_rules);
+	run("rules-limits", test_rules_limits);
 	if (failures) {
 		printf("unit tests: %d failed\n", failures);
 		return 1;
