@@ -107,6 +107,38 @@ void mv_format_table(char *buf, size_t size, const char *module, const struct mv
 }
 
 /**
+ * mv_format_logged() - the log line a verdict gets, if any
+ * @buf: output
+ * @size: its size
+ * @module: the module's name
+ * @sym: the symbol
+ * @t: the module's tables (for the reason a table is malformed)
+ * @v: the verdict
+ * @policy: the policy it was decided under
+ * @table_reported: per module: set once the table-level line has been given
+ *
+ * Every offence gets a line; a table-level one (no or malformed table) only once per module.
+ *
+ * Return: true if @buf holds a line.
+ */
+bool mv_format_logged(char *buf, size_t size, const char *module, const char *sym,
+		      const struct mv_tables *t, const struct mv_verdict *v, enum mv_policy policy,
+		      bool *table_reported)
+{
+	if (v->action == MV_ADMIT)
+		return false;
+	if (!mv_verdict_is_table_level(v)) {
+		mv_format_verdict(buf, size, module, sym, v, policy);
+		return true;
+	}
+	if (*table_reported)
+		return false;
+	*table_reported = true;
+	mv_format_table(buf, size, module, t, v, policy);
+	return true;
+}
+
+/**
  * mv_format_summary() - the one summary line of a checked module
  * @buf: output
  * @size: its size

@@ -122,18 +122,6 @@ static enum modver_severity modver_severity(enum mv_policy policy, enum mv_actio
 	return MODVER_INFO;
 }
 
-static void modver_report_symbol(struct modver_load *load, const char *sym,
-				 const struct mv_verdict *v)
-{
-	char line[MV_LINE_MAX];
-
-	if (mv_verdict_is_table_level(v))
-		mv_format_table(line, sizeof(line), load->name, &load->tables, v, load->policy);
-	else
-		mv_format_verdict(line, sizeof(line), load->name, sym, v, load->policy);
-	modver_log(modver_severity(load->policy, v->action), "%s\n", line);
-}
-
 static void modver_taint(struct module *mod)
 {
 	/* What the kernel's try_to_force_load() does: taint the kernel and the module, F. */
@@ -156,7 +144,7 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 		    const struct mv_verdict *v)
 {
 	static DEFINE_RATELIMIT_STATE(untracked_rs, 5 * HZ, 20);
-	bool table_level = mv_verdict_is_table_level(v);
+	char line[MV_LINE_MAX];
 
 	mv_tally_add(&load->tally, v);
 	trace_modver_verdict(load->name, sym, v);
@@ -167,17 +155,12 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 	if (v->action == MV_ADMIT)
 		return;
 
-	if (!load->tracked) {
-		if (!__ratelimit(&untracked_rs))
-			return;
-	} else if (table_level) {
-		if (load->table_reported)
-			return;
-		load->table_reported = true;
-	} else if (load->reported++ >= MODVER_REPORT_MAX) {
+	if (load->tracked ? !mv_verdict_is_table_level(v) && load->reported++ >= MODVER_REPORT_MAX :
+			    !__ratelimit(&untracked_rs))
 		return;
-	}
-	modver_report_symbol(load, sym, v);
+	if (mv_format_logged(line, sizeof(line), load->name, sym, &load->tables, v, load->policy,
+			     &load->table_reported))
+		modver_log(modver_severity(load->policy, v->action), "%s\n", line);
 }
 
 /* Add a load's symbol verdicts to the cumulative counters, once per load rather than per call. */

@@ -133,7 +133,7 @@ static const char *mv_parse_extended(const u8 *crcs, u64 crcs_size, const char *
 	for (i = 0; i < count; i++) {
 		end = memchr(names + off, '\0', names_size - off);
 		if (!end)
-			return "more __version_ext_crcs than __version_ext_names";
+			return MV_ERR_EXT_MORE_CRCS;
 		off = end - names + 1;
 	}
 	t->kind = MV_TABLE_EXTENDED;
@@ -204,7 +204,7 @@ void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format
 					(const char *)base + found[2]->sh_offset,
 					found[2]->sh_size, t);
 	else if (found[1] || found[2])
-		why = "only one of __version_ext_crcs and __version_ext_names present";
+		why = MV_ERR_EXT_HALF;
 	else if (found[0])
 		why = mv_parse_basic(base + found[0]->sh_offset, found[0]->sh_size, t);
 	else

@@ -30,6 +30,9 @@ void mv_format_verdict(char *buf, size_t size, const char *module, const char *s
 		       const struct mv_verdict *v, enum mv_policy policy);
 void mv_format_table(char *buf, size_t size, const char *module, const struct mv_tables *t,
 		     const struct mv_verdict *v, enum mv_policy policy);
+bool mv_format_logged(char *buf, size_t size, const char *module, const char *sym,
+		      const struct mv_tables *t, const struct mv_verdict *v, enum mv_policy policy,
+		      bool *table_reported);
 void mv_format_summary(char *buf, size_t size, const char *module, const struct mv_tally *t,
 		       enum mv_table_kind kind, enum mv_policy policy, int load_ret);
 

@@ -22,6 +22,10 @@
 #define MV_SEC_EXT_CRCS		"__version_ext_crcs"
 #define MV_SEC_EXT_NAMES	"__version_ext_names"
 
+/* Malformations the 6.14+ loader itself refuses before any version check (modver-dump asks). */
+#define MV_ERR_EXT_HALF		"only one of __version_ext_crcs and __version_ext_names present"
+#define MV_ERR_EXT_MORE_CRCS	"more __version_ext_crcs than __version_ext_names"
+
 enum mv_table_kind {
 	MV_TABLE_NONE,		/* the module carries no version table at all */
 	MV_TABLE_BASIC,

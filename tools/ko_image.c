@@ -275,8 +275,7 @@ const char *ko_kernel_rejects(const struct ko_image *img)
 		return NULL;
 	mv_tables_find_format(img->bytes, img->len, MV_TABLE_EXTENDED, &ext);
 	if (ext.kind == MV_TABLE_MALFORMED &&
-	    (!strcmp(ext.error, "only one of __version_ext_crcs and __version_ext_names present") ||
-	     !strcmp(ext.error, "more __version_ext_crcs than __version_ext_names")))
+	    (!strcmp(ext.error, MV_ERR_EXT_HALF) || !strcmp(ext.error, MV_ERR_EXT_MORE_CRCS)))
 		return ext.error;
 	return NULL;
 }

@@ -102,14 +102,11 @@ static void check_symbol(struct dump *d, const char *sym, const u32 *kernel_crc)
 	if (v.layout && v.action == MV_REFUSE)
 		d->layout_refused = true;
 
-	/* The kernel logs offences, and a table-level offence once per module. */
-	logged = v.action != MV_ADMIT && (!mv_verdict_is_table_level(&v) || !d->table_reported);
-	if (logged && mv_verdict_is_table_level(&v)) {
-		d->table_reported = true;
-		mv_format_table(line, sizeof(line), d->name, &d->in_use, &v, d->policy);
-	} else {
+	/* What modver.ko logs for it, or else the verdict line. */
+	logged = mv_format_logged(line, sizeof(line), d->name, sym, &d->in_use, &v, d->policy,
+				  &d->table_reported);
+	if (!logged)
 		mv_format_verdict(line, sizeof(line), d->name, sym, &v, d->policy);
-	}
 	if (!d->json) {
 		printf("%s %s\n", logged ? "log:" : "verdict:", line);
 		return;
@@ -177,7 +174,6 @@ static int print_verdicts(struct dump *d)
 			"modver-dump: no module_layout in the Module.symvers given: not a CONFIG_MODVERSIONS kernel's");
 		return 2;
 	}
-	mv_tables_find(d->img.bytes, d->img.len, &d->in_use);
 	mv_cursor_init(&d->in_use, &d->cursor);
 	/* Indexed as modver.ko indexes it, so the compare count is the kernel's. */
 	index_bytes = mv_index_bytes(&d->in_use);
