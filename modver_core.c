@@ -80,6 +80,17 @@ static int modver_load_enter(struct kretprobe_instance *ri, struct pt_regs *regs
 	return 0;
 }
 
+/* Drop what a load holds (index, rules, an unpublished record). Any context. */
+static void modver_load_release(struct modver_load *load)
+{
+	kfree(load->index_mem);
+	load->index_mem = NULL;
+	modver_rules_put(load->rules);
+	load->rules = NULL;
+	modver_record_put(load->record);
+	load->record = NULL;
+}
+
 /* kretprobe return handler of load_module(); kprobe context, must not sleep. */
 static int modver_load_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -91,7 +102,7 @@ static int modver_load_leave(struct kretprobe_instance *ri, struct pt_regs *regs
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
 	if (load->started)
 		modver_report_summary(load, (int)regs_return_value(regs));
-	kfree(load->index_mem);
+	modver_load_release(load);
 	return 0;
 }
 
@@ -108,8 +119,7 @@ static void modver_loads_release(void)
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
 	list_for_each_entry_safe(load, next, &modver_loads, node) {
 		list_del(&load->node);
-		kfree(load->index_mem);
-		load->index_mem = NULL;
+		modver_load_release(load);
 	}
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
 }
@@ -123,8 +133,8 @@ static struct kretprobe modver_load_probe = {
 };
 
 /*
- * First check of a load (or any check of an untracked one): read the tables, fix the policy, and
- * for a tracked load index the table, so that lookups stay O(1) whatever order the loader asks
+ * First check of a load (or any check of an untracked one): read the tables, fix the policy and
+ * the rules, start the report record, and for a tracked load index the table, so that lookups stay O(1) whatever order the loader asks
  * in.  Process context, may sleep.  Without memory for the index, lookups scan from the first
  * entry, as the kernel's check does.
  */
@@ -133,13 +143,16 @@ static void modver_load_start(struct modver_load *load, const struct modver_load
 	u64 index_bytes;
 
 	strscpy(load->name, info->name ? info->name : "(unnamed)", sizeof(load->name));
+	modver_load_release(load);
 	load->policy = modver_policy_now();
 	load->force_layout = modver_force_layout_now();
+	load->rules = modver_rules_get();
+	load->start_time_ns = ktime_get_real_ns();
+	if (load->tracked)
+		load->record = modver_record_new();
 	load->image = info->hdr;
 	mv_tables_find(info->hdr, info->len, &load->tables);
 	mv_cursor_init(&load->tables, &load->cursor);
-	kfree(load->index_mem);
-	load->index_mem = NULL;
 	index_bytes = mv_index_bytes(&load->tables);
 	if (load->tracked && index_bytes)
 		load->index_mem = kmalloc(index_bytes, GFP_KERNEL | __GFP_NOWARN);
@@ -173,7 +186,11 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 
 	mv_verify_symbol(&load->tables, &load->cursor, symname, crc, load->policy,
 			 load->force_layout, &verdict);
+	mv_rules_apply(load->rules ? &load->rules->rules : NULL, load->name, symname,
+		       load->force_layout, &verdict);
 	modver_account(load, mod, symname, &verdict);
+	if (load == &untracked)
+		modver_load_release(load);
 	modver_stat_add(MODVER_STAT_CHECK_NS, ktime_get_ns() - start);
 
 	module_put(THIS_MODULE);
@@ -212,6 +229,12 @@ static int __init modver_init(void)
 	err = modver_stats_init();
 	if (err)
 		return err;
+	err = modver_dry_run_init();
+	if (err)
+		goto fail_stats;
+	modver_report_init();
+	modver_lookup_init();
+	modver_lock_init();
 
 	err = register_kretprobe(&modver_load_probe);
 	if (err)
@@ -236,7 +259,13 @@ static int __init modver_init(void)
 fail_untrack:
 	if (modver_loads_tracked)
 		unregister_kretprobe(&modver_load_probe);
+	modver_lock_exit();
+	modver_lookup_exit();
+	modver_report_exit();
+	modver_dry_run_exit();
+fail_stats:
 	modver_stats_exit();
+	modver_rules_exit();
 	return err;
 }
 
@@ -257,7 +286,12 @@ static void __exit modver_exit(void)
 	 * modver's text.
 	 */
 	synchronize_rcu_tasks();
+	modver_lock_exit();
+	modver_lookup_exit();
+	modver_dry_run_exit();
+	modver_report_exit();
 	modver_stats_exit();
+	modver_rules_exit();
 	pr_info("check_version restored\n");
 }
 

@@ -16,6 +16,7 @@
  * cannot be admitted safely, so a mismatch or missing entry there is refused under every policy
  * unless @force_layout says otherwise. "No table" and a malformed table are unverifiable: refused
  * under refuse (stricter than the stock kernel, which force-loads), admitted and tainted otherwise.
+ * An unresolved symbol (dry run only) is refused: the loader fails the load with "Unknown symbol".
  *
  * Return: the action for this symbol.
  */
@@ -34,6 +35,8 @@ enum mv_action mv_decide(enum mv_outcome outcome, enum mv_policy policy, bool la
 	case MV_NO_TABLE:
 	case MV_MALFORMED:
 		break;
+	case MV_UNRESOLVED:
+		return MV_REFUSE;	/* the loader refuses it before any version check */
 	}
 	return policy == MV_POLICY_WARN || policy == MV_POLICY_LOG ? MV_ADMIT_TAINT : MV_REFUSE;
 }
@@ -125,6 +128,8 @@ const char *mv_outcome_name(enum mv_outcome outcome)
 		return "malformed table";
 	case MV_UNVERSIONED:
 		return "unversioned export";
+	case MV_UNRESOLVED:
+		return "unresolved";
 	}
 	return "?";
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * modver's policy: the global policy and the module_layout switch (module parameters, switchable at
- * run time through /sys/module/modver/parameters/), the accounting of each verdict (tainting,
- * counters) and every line modver logs about a load.
+ * run time through /sys/module/modver/parameters/ unless locked, see modver_lock.c), the accounting
+ * of each verdict (tainting, counters, report lines) and every line modver logs about a load.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,17 +33,24 @@ bool modver_force_layout_now(void)
 	return READ_ONCE(modver_force_layout);
 }
 
-/* Parameter writes come from module load (parse_args) or from a sysfs write: process context. */
+/*
+ * Parameter writes come from module load (parse_args) or from a sysfs write: process context, with
+ * the kernel's param lock held, which serialises them.
+ */
 static int modver_policy_set(const char *val, const struct kernel_param *kp)
 {
 	int policy = mv_policy_parse(val);
-	int old;
+	int old = modver_policy_now(), err;
 
 	if (policy < 0) {
 		pr_err("invalid policy '%.*s' (expected refuse, warn or log); policy stays %s\n",
-		       (int)strcspn(val, "\n"), val, mv_policy_name(modver_policy_now()));
+		       (int)strcspn(val, "\n"), val, mv_policy_name(old));
 		return -EINVAL;
 	}
+	/* The policies are ordered from strictest to most permissive. */
+	err = modver_change_allowed("policy", policy > old);
+	if (err)
+		return err;
 	old = xchg(&modver_policy, policy);
 	if (old != policy)
 		pr_notice("policy changed from %s to %s by pid %d (%s)\n", mv_policy_name(old),
@@ -66,11 +73,15 @@ MODULE_PARM_DESC(policy,
 
 static int modver_force_layout_set(const char *val, const struct kernel_param *kp)
 {
-	bool old = modver_force_layout_now();
-	int err = param_set_bool(val, kp);
+	bool old = modver_force_layout_now(), set;
+	int err = kstrtobool(val, &set);
 
-	if (err || old == modver_force_layout_now())
+	if (err)
 		return err;
+	err = modver_change_allowed("force_module_layout", set && !old);
+	if (err || old == set)
+		return err;
+	WRITE_ONCE(modver_force_layout, set);
 	if (modver_force_layout_now())
 		pr_warn("force_module_layout set by pid %d (%s): warn and log now admit modules built for another struct module layout\n",
 			task_pid_nr(current), current->comm);
@@ -113,11 +124,14 @@ static __printf(2, 3) void modver_log(enum modver_severity severity, const char 
 	va_end(args);
 }
 
-static enum modver_severity modver_severity(enum mv_policy policy, enum mv_action action)
+/* An offence admitted under warn, or by a warn rule, is a warning. */
+static enum modver_severity modver_severity(enum mv_policy policy, const struct mv_rule *rule,
+					    enum mv_action action)
 {
 	if (action == MV_REFUSE)
 		return MODVER_ERROR;
-	if (action == MV_ADMIT_TAINT && policy == MV_POLICY_WARN)
+	if (action == MV_ADMIT_TAINT &&
+	    (rule ? rule->action == MV_RULE_WARN : policy == MV_POLICY_WARN))
 		return MODVER_WARNING;
 	return MODVER_INFO;
 }
@@ -148,6 +162,8 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 
 	mv_tally_add(&load->tally, v);
 	trace_modver_verdict(load->name, sym, v);
+	if (load->record && v->outcome != MV_MATCH)
+		modver_record_add(load->record, "symbol", load->name, sym, v);
 	if (!load->tracked)
 		modver_count_symbols(&load->tally);	/* no summary will count them */
 	if (v->action == MV_ADMIT_TAINT)
@@ -160,7 +176,7 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 		return;
 	if (mv_format_logged(line, sizeof(line), load->name, sym, &load->tables, v, load->policy,
 			     &load->table_reported))
-		modver_log(modver_severity(load->policy, v->action), "%s\n", line);
+		modver_log(modver_severity(load->policy, v->rule, v->action), "%s\n", line);
 }
 
 /* Add a load's symbol verdicts to the cumulative counters, once per load rather than per call. */
@@ -173,15 +189,23 @@ void modver_count_symbols(const struct mv_tally *t)
 
 /**
  * modver_report_summary() - the one summary line of a checked load
- * @load: the load, no longer reachable by any other path
+ * @load: the load, no longer reachable by any other path; its record passes to the report
  * @load_ret: what load_module() returned
  *
  * Called from the kretprobe return handler of load_module(): kprobe context, must not sleep.
  */
-void modver_report_summary(const struct modver_load *load, int load_ret)
+void modver_report_summary(struct modver_load *load, int load_ret)
 {
 	enum mv_action decision = mv_tally_decision(&load->tally);
-	enum modver_severity severity = modver_severity(load->policy, decision);
+	enum modver_severity severity = modver_severity(load->policy, NULL, decision);
+	struct mv_record_head head = {
+		.module = load->name,
+		.time_ns = load->start_time_ns,
+		.policy = load->policy,
+		.tally = &load->tally,
+		.kind = load->tables.kind,
+		.result = load_ret,
+	};
 	u32 unreported = load->reported > MODVER_REPORT_MAX ?
 			 load->reported - MODVER_REPORT_MAX : 0;
 	char line[MV_LINE_MAX];
@@ -199,6 +223,10 @@ void modver_report_summary(const struct modver_load *load, int load_ret)
 	if (unreported)
 		modver_log(severity, "%s: %u more offending symbols not shown\n", load->name,
 			   unreported);
+	if (load->record) {
+		modver_record_publish(load->record, &head);
+		load->record = NULL;	/* the report owns it now */
+	}
 }
 
 /* Called from the check_version() pre-handler: kprobe context. */

@@ -109,18 +109,19 @@ static const char *mv_rule_parse_line(const char *line, size_t len, struct mv_ru
 
 /**
  * mv_rules_parse() - parse a whole rule list
- * @text: one rule per line, "<pattern> <action>"; blank lines and '#' comments are ignored
+ * @text: one rule per line, "<pattern> <action>"; ';' also ends a rule (a module parameter cannot
+ *	hold a newline); blank lines and '#' comments are ignored
  * @len: its length (it need not be NUL-terminated)
  * @rules: filled in; on failure its contents are undefined: parse into a fresh list and publish
  *	it only when this succeeds, so that a bad list never replaces a good one
- * @err: the first bad line and why
+ * @err: the first bad line (or ';'-separated rule) and why
  *
  * Return: 0, or -1 with @err set.
  */
 int mv_rules_parse(const char *text, size_t len, struct mv_rules *rules,
 		   struct mv_rules_error *err)
 {
-	const char *p = text, *end = text + len, *nl;
+	const char *p = text, *end = text + len, *nl, *semi;
 	struct mv_rule scratch;
 	unsigned int line = 0;
 	bool skip;
@@ -128,8 +129,13 @@ int mv_rules_parse(const char *text, size_t len, struct mv_rules *rules,
 	rules->count = 0;
 	while (p < end) {
 		nl = memchr(p, '\n', end - p);
+		semi = memchr(p, ';', (nl ? nl : end) - p);
+		if (semi)
+			nl = semi;
 		line++;
 		err->line = line;
+		err->text = p;
+		err->text_len = (nl ? nl : end) - p;
 		memset(&scratch, 0, sizeof(scratch));
 		err->why = mv_rule_parse_line(p, (nl ? nl : end) - p, &scratch, &skip);
 		if (err->why)
@@ -145,6 +151,8 @@ int mv_rules_parse(const char *text, size_t len, struct mv_rules *rules,
 	}
 	err->line = 0;
 	err->why = NULL;
+	err->text = NULL;
+	err->text_len = 0;
 	return 0;
 }
 
@@ -191,4 +199,89 @@ const struct mv_rule *mv_rules_match(const struct mv_rules *rules, const char *m
 		if (mv_glob_match(rules->rule[i].pattern, rules->rule[i].module ? module : symbol))
 			return &rules->rule[i];
 	return NULL;
+}
+
+/* How permissive an action is: higher admits more. */
+static int mv_rule_leniency(enum mv_rule_action action)
+{
+	switch (action) {
+	case MV_RULE_REFUSE:
+		return 0;
+	case MV_RULE_WARN:
+		return 1;
+	case MV_RULE_LOG:
+		return 2;
+	case MV_RULE_ALLOW:
+		break;
+	}
+	return 3;
+}
+
+/**
+ * mv_rules_relax() - does any rule admit more than @policy does?
+ * @rules: the list
+ * @policy: the global policy
+ *
+ * Return: the first such rule, or NULL.  A locked-down kernel accepts only lists for which this is
+ * NULL: rules may make modver stricter there, never weaker.
+ */
+const struct mv_rule *mv_rules_relax(const struct mv_rules *rules, enum mv_policy policy)
+{
+	int limit = policy == MV_POLICY_REFUSE ? 0 : policy == MV_POLICY_WARN ? 1 : 2;
+	unsigned int i;
+
+	for (i = 0; i < rules->count; i++)
+		if (mv_rule_leniency(rules->rule[i].action) > limit)
+			return &rules->rule[i];
+	return NULL;
+}
+
+/**
+ * mv_rules_apply() - let the first matching rule decide an offending symbol
+ * @rules: the list (NULL: none)
+ * @module: the module's name
+ * @sym: the symbol
+ * @force_layout: see mv_decide()
+ * @v: the verdict of mv_verify_symbol() under the global policy; its action (and rule) are
+ *	updated
+ *
+ * Rules refine the policy for version disagreements only: a mismatch, a missing entry or a missing
+ * table.  A rule acts as a policy for that symbol (allow decides as log does; it only differs in
+ * what is logged), so module_layout stays refused unless @force_layout is set, whatever the rule.
+ * A malformed table is bad input, not a disagreement: a rule may refuse it, never admit more than
+ * the global policy does.  Matches, unversioned exports and unresolved symbols are not offences a
+ * rule could change.
+ */
+void mv_rules_apply(const struct mv_rules *rules, const char *module, const char *sym,
+		    bool force_layout, struct mv_verdict *v)
+{
+	static const enum mv_policy as_policy[] = {
+		[MV_RULE_REFUSE] = MV_POLICY_REFUSE,
+		[MV_RULE_WARN] = MV_POLICY_WARN,
+		[MV_RULE_LOG] = MV_POLICY_LOG,
+		[MV_RULE_ALLOW] = MV_POLICY_LOG,
+	};
+	const struct mv_rule *r;
+	enum mv_action action;
+
+	if (!rules || !rules->count)
+		return;
+	switch (v->outcome) {
+	case MV_MISMATCH:
+	case MV_MISSING:
+	case MV_NO_TABLE:
+	case MV_MALFORMED:
+		break;
+	default:
+		return;
+	}
+	r = mv_rules_match(rules, module, sym);
+	if (!r)
+		return;
+	action = mv_decide(v->outcome, as_policy[r->action], v->layout, force_layout);
+	if (v->outcome == MV_MALFORMED && action < v->action)
+		action = v->action;
+	v->action = action;
+	v->rule = r;
+	v->rule_no = (unsigned int)(r - rules->rule) + 1;
 }

@@ -49,6 +49,12 @@ static struct attribute *modver_stat_attr_list[MODVER_STAT_COUNT + 1];
 static const struct attribute_group modver_stat_group = { .attrs = modver_stat_attr_list };
 static struct kobject *modver_kobj;
 
+/* /sys/kernel/modver, for the other files modver puts there; valid between init and exit. */
+struct kobject *modver_sysfs_dir(void)
+{
+	return modver_kobj;
+}
+
 /* Called from module init: process context. */
 int modver_stats_init(void)
 {

@@ -6,11 +6,23 @@
 #ifndef MODVER_H
 #define MODVER_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/rcupdate.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 
 #include "modver_format.h"
+#include "modver_rules.h"
+
+struct modver_record;
+
+/* A published rule list (modver_ruleset.c); immutable, freed by its last reference. */
+struct modver_rule_set {
+	struct kref ref;
+	struct rcu_head rcu;
+	struct mv_rules rules;
+};
 
 /*
  * The leading fields of the loader's private struct load_info (kernel/module/internal.h).  Their
@@ -36,6 +48,9 @@ struct modver_load {
 	bool table_reported;
 	bool force_layout;
 	enum mv_policy policy;	/* fixed at a load's first check: a load is decided as one */
+	struct modver_rule_set *rules;	/* likewise; a reference, NULL when there are none */
+	struct modver_record *record;	/* its report record, being built; NULL: none */
+	u64 start_time_ns;	/* wall clock at the first check */
 	const void *image;
 	void *index_mem;	/* the table's hash index (kmalloc), tracked loads only */
 	struct mv_tables tables;
@@ -61,13 +76,49 @@ enum modver_stat {
 void modver_stat_add(enum modver_stat stat, u64 n);
 int modver_stats_init(void);
 void modver_stats_exit(void);
+struct kobject *modver_sysfs_dir(void);
+
+/* modver_ruleset.c */
+struct modver_rule_set *modver_rules_get(void);
+void modver_rules_put(struct modver_rule_set *set);
+void modver_rules_exit(void);
+
+/* modver_lock.c */
+bool modver_is_locked(void);
+int modver_change_allowed(const char *what, bool weaker);
+void modver_lock_init(void);
+void modver_lock_exit(void);
+
+/* modver_report.c */
+struct modver_record *modver_record_new(void);
+struct modver_record *modver_record_alloc(void);
+void modver_record_put(struct modver_record *rec);
+void modver_record_add(struct modver_record *rec, const char *kind, const char *module,
+		       const char *sym, const struct mv_verdict *v);
+void modver_record_finish(struct modver_record *rec, struct mv_record_head *h);
+void modver_record_publish(struct modver_record *rec, struct mv_record_head *h);
+size_t modver_record_length(const struct modver_record *rec);
+size_t modver_record_render(const struct modver_record *rec, char *buf);
+void modver_report_init(void);
+void modver_report_exit(void);
+
+/* modver_lookup.c */
+int modver_lookup_begin(void);
+void modver_lookup_end(void);
+int modver_lookup_crc(const char *name, bool *found, bool *has_crc, u32 *crc);
+void modver_lookup_init(void);
+void modver_lookup_exit(void);
+
+/* modver_dryrun.c */
+int modver_dry_run_init(void);
+void modver_dry_run_exit(void);
 
 /* modver_policy.c */
 enum mv_policy modver_policy_now(void);
 bool modver_force_layout_now(void);
 void modver_account(struct modver_load *load, struct module *mod, const char *sym,
 		    const struct mv_verdict *v);
-void modver_report_summary(const struct modver_load *load, int load_ret);
+void modver_report_summary(struct modver_load *load, int load_ret);
 void modver_count_symbols(const struct mv_tally *t);
 void modver_count_handed_back(const char *name, const char *why);
 

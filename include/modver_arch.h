@@ -37,6 +37,23 @@ static inline unsigned long modver_arch_argument(struct pt_regs *regs, unsigned 
 	return regs_get_kernel_argument(regs, n);
 }
 
+/* The first argument of a system call, from the user registers its wrapper receives. */
+static inline unsigned long modver_arch_syscall_arg0(const struct pt_regs *uregs)
+{
+#ifdef CONFIG_X86_64
+	return uregs->di;
+#else
+	return uregs->regs[0];
+#endif
+}
+
+/* The system call wrapper of delete_module(): long NAME(const struct pt_regs *uregs). */
+#ifdef CONFIG_X86_64
+#define MODVER_ARCH_SYS_DELETE_MODULE	"__x64_sys_delete_module"
+#else
+#define MODVER_ARCH_SYS_DELETE_MODULE	"__arm64_sys_delete_module"
+#endif
+
 /* Make the probed call a call of @fn (same prototype) when the pre-handler returns 1. */
 static inline void modver_arch_redirect(struct pt_regs *regs, const void *fn)
 {

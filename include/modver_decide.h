@@ -17,6 +17,7 @@ enum mv_outcome {
 	MV_NO_TABLE,		/* the module has no version table at all */
 	MV_MALFORMED,		/* the module's table cannot be trusted: decided like MV_NO_TABLE */
 	MV_UNVERSIONED,		/* the exporter has no CRC */
+	MV_UNRESOLVED,		/* dry run: no loaded code exports it; the loader would refuse */
 };
 
 enum mv_policy {
@@ -32,6 +33,8 @@ enum mv_action {
 	MV_REFUSE,
 };
 
+struct mv_rule;
+
 struct mv_verdict {
 	enum mv_outcome outcome;
 	enum mv_action action;
@@ -40,6 +43,8 @@ struct mv_verdict {
 	bool has_kernel_crc;
 	u64 module_crc;
 	u32 kernel_crc;
+	const struct mv_rule *rule;	/* the rule that decided, NULL: the global policy */
+	unsigned int rule_no;		/* its 1-based position in the list */
 };
 
 enum mv_action mv_decide(enum mv_outcome outcome, enum mv_policy policy, bool layout,

@@ -35,6 +35,8 @@ struct mv_rules {
 struct mv_rules_error {
 	unsigned int line;	/* 1-based line of the first bad line */
 	const char *why;
+	const char *text;	/* that line, in the caller's text (not NUL-terminated) */
+	size_t text_len;
 };
 
 bool mv_glob_match(const char *pattern, const char *text);
@@ -44,5 +46,8 @@ size_t mv_rules_format(const struct mv_rules *rules, char *buf, size_t size);
 const struct mv_rule *mv_rules_match(const struct mv_rules *rules, const char *module,
 				     const char *symbol);
 const char *mv_rule_action_name(enum mv_rule_action action);
+const struct mv_rule *mv_rules_relax(const struct mv_rules *rules, enum mv_policy policy);
+void mv_rules_apply(const struct mv_rules *rules, const char *module, const char *sym,
+		    bool force_layout, struct mv_verdict *v);
 
 #endif /* MODVER_RULES_H */

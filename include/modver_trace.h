@@ -41,7 +41,8 @@ TRACE_EVENT(modver_verdict,
 		      __print_symbolic(__entry->outcome, { MV_MATCH, "match" },
 				       { MV_MISMATCH, "mismatch" }, { MV_MISSING, "missing" },
 				       { MV_NO_TABLE, "no_table" }, { MV_MALFORMED, "malformed" },
-				       { MV_UNVERSIONED, "unversioned" }),
+				       { MV_UNVERSIONED, "unversioned" },
+				       { MV_UNRESOLVED, "unresolved" }),
 		      __print_symbolic(__entry->action, { MV_ADMIT, "admit" },
 				       { MV_ADMIT_TAINT, "admit_taint" }, { MV_REFUSE, "refuse" }))
 );

@@ -7,7 +7,7 @@
 #include <zstd.h>
 
 #include "ko_image.h"
-#include "modver_table.h"
+#include "modver_elf.h"
 
 #define KO_MAX_SIZE	0x40000000ULL	/* 1 GiB */
 
@@ -191,57 +191,9 @@ void ko_image_free(struct ko_image *img)
 	img->len = 0;
 }
 
-static const struct elf64_shdr *section(const struct ko_image *img, const char *name)
-{
-	const struct elf64_hdr *eh = (const void *)img->bytes;
-	const struct elf64_shdr *sh = (const void *)(img->bytes + eh->e_shoff);
-	const struct elf64_shdr *strsec = &sh[eh->e_shstrndx];
-	const char *names = (const char *)img->bytes + strsec->sh_offset;
-	u64 n = strlen(name) + 1;
-	unsigned int i;
-
-	for (i = 1; i < eh->e_shnum; i++)
-		if (range_ok(strsec->sh_size, sh[i].sh_name, n) &&
-		    !memcmp(names + sh[i].sh_name, name, n) && sh[i].sh_type != SHT_NOBITS &&
-		    range_ok(img->len, sh[i].sh_offset, sh[i].sh_size))
-			return &sh[i];
-	return NULL;
-}
-
-/**
- * ko_modinfo() - the value of a .modinfo tag ("name", "vermagic", ...)
- * @img: the image; mv_image_check() must have accepted it
- * @tag: the tag
- * @buf: where the value is copied (NUL-terminated, truncated to @size)
- * @size: its size
- *
- * Return: @buf, or NULL when the tag is absent.
- */
 const char *ko_modinfo(const struct ko_image *img, const char *tag, char *buf, size_t size)
 {
-	const struct elf64_shdr *sh = section(img, ".modinfo");
-	const char *p, *end;
-	size_t tlen = strlen(tag), n;
-
-	if (!sh || !size)
-		return NULL;
-	p = (const char *)img->bytes + sh->sh_offset;
-	end = p + sh->sh_size;
-	while (p < end) {
-		const char *nul = memchr(p, '\0', end - p);
-
-		n = nul ? (size_t)(nul - p) : (size_t)(end - p);
-		if (n > tlen && !memcmp(p, tag, tlen) && p[tlen] == '=') {
-			n -= tlen + 1;
-			if (n >= size)
-				n = size - 1;
-			memcpy(buf, p + tlen + 1, n);
-			buf[n] = '\0';
-			return buf;
-		}
-		p += n + 1;
-	}
-	return NULL;
+	return mv_modinfo(img->bytes, img->len, tag, buf, size);
 }
 
 /**
@@ -280,41 +232,7 @@ const char *ko_kernel_rejects(const struct ko_image *img)
 	return NULL;
 }
 
-/**
- * ko_undefined_symbols() - call @fn for each undefined symbol, in symbol-table order
- * @img: the image; mv_image_check() must have accepted it
- * @fn: called with each name and whether the symbol is weak
- * @arg: passed to @fn
- *
- * This is the order in which the loader (simplify_symbols()) resolves them and asks
- * check_version() about each.
- *
- * Return: 0, or -EINVAL when the symbol table is unusable.
- */
 int ko_undefined_symbols(const struct ko_image *img, ko_symbol_fn fn, void *arg)
 {
-	const struct elf64_hdr *eh = (const void *)img->bytes;
-	const struct elf64_shdr *shdrs = (const void *)(img->bytes + eh->e_shoff);
-	const struct elf64_shdr *symsec = section(img, ".symtab"), *strsec;
-	const struct elf64_sym *syms;
-	const char *strtab;
-	u64 i, n;
-
-	if (!symsec || symsec->sh_link >= eh->e_shnum || symsec->sh_offset % 8)
-		return -EINVAL;
-	strsec = &shdrs[symsec->sh_link];
-	if (strsec->sh_type == SHT_NOBITS ||
-	    !range_ok(img->len, strsec->sh_offset, strsec->sh_size) || !strsec->sh_size ||
-	    img->bytes[strsec->sh_offset + strsec->sh_size - 1] != '\0')
-		return -EINVAL;
-	syms = (const void *)(img->bytes + symsec->sh_offset);
-	strtab = (const char *)img->bytes + strsec->sh_offset;
-	n = symsec->sh_size / sizeof(*syms);
-	for (i = 1; i < n; i++) {
-		if (syms[i].st_shndx != SHN_UNDEF || syms[i].st_name >= strsec->sh_size ||
-		    !strtab[syms[i].st_name])
-			continue;
-		fn(strtab + syms[i].st_name, ELF64_ST_BIND(syms[i].st_info) == STB_WEAK, arg);
-	}
-	return 0;
+	return mv_undefined_symbols(img->bytes, img->len, fn, arg) ? -EINVAL : 0;
 }
