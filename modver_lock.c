@@ -7,11 +7,13 @@
  * policy, rules and force_module_layout and keeps modver loaded until reboot; it cannot be cleared.
  * Refused attempts fail with -EPERM and are logged with the caller's pid and comm.
  *
- * Keeping modver loaded takes two things.  A module reference held from the moment of locking makes
- * the kernel's delete_module() fail whatever happens.  To fail with -EPERM and say who tried, a
- * kprobe on the delete_module system call redirects a call naming "modver" (the same redirect as for
- * check_version(), modver_arch.h) to modver_delete_refused().  The name is read in the pre-handler
- * without faulting; if it cannot be, the call goes on and meets the reference (-EWOULDBLOCK).
+ * Keeping modver loaded: a kretprobe on the delete_module system call gives each call that names
+ * "modver" while locked a module reference for its duration, so the kernel's own delete_module()
+ * fails (its refcount check), and the return handler turns that failure into -EPERM and logs who
+ * tried.  The name is read without faulting (kprobe context); a call whose name cannot be read is
+ * given the reference too, and fails with the kernel's EAGAIN if it was for modver.  (A standing
+ * reference would do without the probe, and is the fallback, but kmod's rmmod reads the refcount
+ * and gives up before the system call, so nothing would be refused with EPERM or logged.)
  *
  * Independently of the lock, a kernel in lockdown (integrity or confidentiality) refuses any change
  * that would make modver admit more: a weaker policy, rules more permissive than the policy, or
@@ -31,6 +33,7 @@
 #include "modver_arch.h"
 
 static bool modver_locked;
+static bool modver_delete_probed;
 static bool modver_live;	/* init has finished: parameter writes are run-time changes */
 static bool modver_lock_ref;	/* the reference that keeps a locked modver loaded */
 
@@ -64,10 +67,14 @@ int modver_change_allowed(const char *what, bool weaker)
 	return 0;
 }
 
-/* Take the reference that keeps modver loaded; once. Process context. */
+/*
+ * Without the delete_module probe, keep a locked modver loaded with a reference of its own; once.
+ * (With the probe, a standing reference would make kmod's rmmod give up before the system call,
+ * saying "in use", so nothing would be refused with EPERM or logged.)  Process context.
+ */
 static void modver_lock_engage(void)
 {
-	if (modver_lock_ref)
+	if (modver_lock_ref || modver_delete_probed)
 		return;
 	__module_get(THIS_MODULE);
 	modver_lock_ref = true;
@@ -105,47 +112,53 @@ module_param_cb(lock, &modver_lock_ops, &modver_locked, 0644);
 MODULE_PARM_DESC(lock,
 		 "One-way: once Y, policy, rules and force_module_layout cannot change and modver cannot be unloaded until reboot");
 
-/* The redirected delete_module("modver") system call: process context, may sleep. */
-static noinline long modver_delete_refused(const struct pt_regs *uregs)
-{
-	pr_warn("unload refused: modver is locked until reboot (pid %d, %s)\n",
-		task_pid_nr(current), current->comm);
-	module_put(THIS_MODULE);
-	return -EPERM;
-}
-
-/* kprobe pre-handler on the delete_module system call; kprobe context, must not fault. */
-static int modver_delete_probe(struct kprobe *p, struct pt_regs *regs)
+/*
+ * kretprobe entry handler of the delete_module system call; kprobe context, must not fault.
+ * While locked, a call naming modver, or one whose name cannot be read without faulting, runs
+ * with an extra reference on modver, which makes the kernel's delete_module() fail.
+ */
+static int modver_delete_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	const struct pt_regs *uregs = (const void *)modver_arch_argument(regs, 0);
+	bool *ours = (bool *)ri->data;
 	char name[sizeof(KBUILD_MODNAME)];
-	const char __user *uname;
 
 	if (!modver_is_locked() || !uregs)
-		return 0;
-	uname = (const char __user *)modver_arch_syscall_arg0(uregs);
-	if (copy_from_user_nofault(name, uname, sizeof(name)) ||
-	    memcmp(name, KBUILD_MODNAME, sizeof(name)) != 0)
-		return 0;
-	if (!try_module_get(THIS_MODULE))
-		return 0;
-	modver_arch_redirect(regs, modver_delete_refused);
-	return 1;
+		return 1;	/* no return handler */
+	*ours = !copy_from_user_nofault(name, (const char __user *)modver_arch_syscall_arg0(uregs),
+					sizeof(name)) &&
+		!memcmp(name, KBUILD_MODNAME, sizeof(name));
+	__module_get(THIS_MODULE);
+	return 0;
 }
 
-static struct kprobe modver_delete_kprobe = {
-	.symbol_name = MODVER_ARCH_SYS_DELETE_MODULE,
-	.pre_handler = modver_delete_probe,
+/* kretprobe return handler of the delete_module system call; kprobe context. */
+static int modver_delete_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (*(bool *)ri->data) {
+		pr_warn("unload refused: modver is locked until reboot (pid %d, %s)\n",
+			task_pid_nr(current), current->comm);
+		regs_set_return_value(regs, -EPERM);
+	}
+	module_put(THIS_MODULE);
+	return 0;
+}
+
+static struct kretprobe modver_delete_probe = {
+	.kp.symbol_name = MODVER_ARCH_SYS_DELETE_MODULE,
+	.entry_handler = modver_delete_enter,
+	.handler = modver_delete_leave,
+	.data_size = sizeof(bool),
+	.maxactive = 64,
 };
-static bool modver_delete_probed;
 
 /* Module init, after the parameters are parsed: process context. */
 void modver_lock_init(void)
 {
-	int err = register_kprobe(&modver_delete_kprobe);
+	int err = register_kretprobe(&modver_delete_probe);
 
 	if (err)
-		pr_warn("cannot probe %s (%pe): a locked modver still stays loaded, but rmmod fails with EAGAIN, not EPERM, and is not logged\n",
+		pr_warn("cannot probe %s (%pe): a locked modver stays loaded by holding a reference, and rmmod reports it in use\n",
 			MODVER_ARCH_SYS_DELETE_MODULE, ERR_PTR(err));
 	modver_delete_probed = !err;
 	WRITE_ONCE(modver_live, true);
@@ -157,5 +170,5 @@ void modver_lock_init(void)
 void modver_lock_exit(void)
 {
 	if (modver_delete_probed)
-		unregister_kprobe(&modver_delete_kprobe);
+		unregister_kretprobe(&modver_delete_probe);
 }

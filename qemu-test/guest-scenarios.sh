@@ -227,8 +227,122 @@ echo 0 >$event/enable
 quiet_rmmod mv_consumer mv_exporter modver
 end
 
+# Rules (issue 5): per symbol, per module, never relaxing module_layout, bad lists rejected whole.
+begin "rules/symbol"
+try insmod $P/modver.ko 'rules="mv_exported_fn warn"'
+try cat $MODVER_PARAMS/rules
+insmod $P/mv_exporter-v2.ko
+try insmod $P/mv_consumer.ko
+taint mv_consumer
+try insmod $P/mv_altered.ko
+quiet_rmmod mv_consumer mv_altered mv_exporter modver
+end
+
+begin "rules/module"
+insmod $P/modver.ko policy=warn
+try sh -c "printf 'module:mv_alt* allow\nmodule:mv_consumer refuse\n' > $MODVER_PARAMS/rules"
+try cat $MODVER_PARAMS/rules
+try insmod $P/mv_altered.ko
+taint mv_altered
+insmod $P/mv_exporter-v2.ko
+try insmod $P/mv_consumer.ko
+quiet_rmmod mv_altered mv_consumer mv_exporter modver
+end
+
+begin "rules/layout"
+insmod $P/modver.ko 'rules="* allow"'
+try insmod $P/mv_badlayout.ko
+quiet_rmmod mv_badlayout modver
+end
+
+begin "rules/reject"
+insmod $P/modver.ko
+try sh -c "printf 'drm_* warn\nmodule:nvidia* log\n' > $MODVER_PARAMS/rules"
+try sh -c "printf 'mv_* allow\nfoo explode\n' > $MODVER_PARAMS/rules"
+try sh -c "printf 'one two three\n' > $MODVER_PARAMS/rules"
+try cat $MODVER_PARAMS/rules
+quiet_rmmod modver
+try insmod $P/modver.ko 'rules="a warn;b"'
+quiet_rmmod modver
+end
+
+# The report and the counters of one modver instance, after a known series of loads.
+begin "report"
+insmod $P/modver.ko policy=warn 'rules="module:mv_missing refuse"'
+load_fixture mismatch
+load_fixture clean
+load_fixture missing
+load_fixture notable
+echo refuse >$MODVER_PARAMS/policy
+load_fixture altered
+load_fixture badlayout
+for c in modules_checked symbols_checked mismatches missing modules_refused modules_admitted_with_offences handed_back; do
+	echo "@@COUNTER $c $(cat /sys/kernel/modver/$c)"
+done
+sed 's/^/@@REPORT /' /sys/kernel/debug/modver/report
+try sh -c "echo 2 > $MODVER_PARAMS/report_size"
+sed 's/^/@@REPORT2 /' /sys/kernel/debug/modver/report
+quiet_rmmod modver
+end
+
+# The dry run of each fixture, then a real load of it: the judge compares the two.
+begin "dry-run"
+insmod $P/modver.ko policy=warn 'rules="module:mv_missing refuse"'
+dry_run() {
+	echo "@@DRYRUN $1"
+	cat "$P/$1.ko" >/sys/kernel/modver/dry_run &&
+		sed 's/^/@@DRY /' /sys/kernel/modver/dry_run
+	echo "@@DRYRC $?"
+}
+dry_run mv_consumer
+insmod $P/mv_exporter-v2.ko
+for f in consumer clean altered missing notable badlayout ext_ok ext_contra vers_odd vers_unterm vers_dup vers_nobits; do
+	dry_run "mv_$f"
+	insmod "$P/mv_$f.ko" 2>/dev/null
+	quiet_rmmod "mv_$f"
+done
+if [ -x $P/modver-dump ]; then
+	try $P/modver-dump --live $P/mv_consumer.ko
+	try $P/modver-dump --live $P/mv_clean.ko
+fi
+quiet_rmmod mv_exporter
+sed 's/^/@@REPORT /' /sys/kernel/debug/modver/report
+try sh -c "cat $P/mv_clean.ko | head -c 100 > /sys/kernel/modver/dry_run && cat /sys/kernel/modver/dry_run"
+quiet_rmmod modver
+end
+
 begin "baseline/notable"
 load_fixture notable
+end
+
+# The lock, last: a locked modver stays loaded until reboot.  Where the kernel has lockdown, first
+# lockdown's refusals of weaker settings, then a lock taken at run time; without it, the lock
+# given as a load-time parameter.  (Lockdown also refuses every later unsigned insmod.)
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+if [ -w /sys/kernel/security/lockdown ]; then
+	begin "lockdown"
+	insmod $P/modver.ko
+	try sh -c "echo integrity > /sys/kernel/security/lockdown"
+	try sh -c "echo warn > $MODVER_PARAMS/policy"
+	try sh -c "echo 'mv_* allow' > $MODVER_PARAMS/rules"
+	try sh -c "echo 'mv_* refuse' > $MODVER_PARAMS/rules"
+	try sh -c "echo 1 > $MODVER_PARAMS/force_module_layout"
+	try sh -c "echo refuse > $MODVER_PARAMS/policy"
+	try cat $MODVER_PARAMS/policy $MODVER_PARAMS/rules
+	end
+	begin "lock"
+	try sh -c "echo 1 > $MODVER_PARAMS/lock"
+else
+	begin "lock"
+	try insmod $P/modver.ko lock=1
+fi
+try sh -c "echo log > $MODVER_PARAMS/policy"
+try sh -c "echo 'x* allow' > $MODVER_PARAMS/rules"
+try sh -c "echo 1 > $MODVER_PARAMS/force_module_layout"
+try sh -c "echo 0 > $MODVER_PARAMS/lock"
+try rmmod modver
+try test -d /sys/module/modver
+try cat $MODVER_PARAMS/lock $MODVER_PARAMS/policy
 end
 
 # On a kernel with kmemleak, a scan after everything: any leak is reported here.

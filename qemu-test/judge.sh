@@ -360,6 +360,190 @@ has "@@STRESS summaries=50"
 rcs 0
 verdict stress-50-cycles "50 insmod/rmmod cycles, policy switched each cycle"
 
+# --- Issue 5: rules, report, dry run, lock -------------------------------------------------------
+
+# rule_line MODULE SYMBOL OUTCOME MODULE_CRC KERNEL_CRC ACTION RULE_NO RULE POLICY [NOTE]
+rule_line() {
+	echo "modver: $1: $2: $3, module crc $4, kernel crc $5: $6 (rule $7 '$8', policy $9${10:-})"
+}
+
+B=$(block rules/symbol)
+rcs 0 0 0 '!0'
+has "@@OUT mv_exported_fn warn"
+has "$(rule_line mv_consumer mv_exported_fn mismatch "$CONSUMER_CRC" "$V2_CRC" "admitted, tainted F" 1 'mv_exported_fn warn' refuse)"
+tainted mv_consumer yes
+has "$(offence_line mv_altered _printk mismatch "$ALTERED_CRC" "$KCRC_PRINTK" refuse)"
+verdict rules/symbol "a symbol rule admits one mismatch under refuse, the rest stays refused"
+
+B=$(block rules/module)
+rcs 0 0 0 '!0'
+has "@@OUT module:mv_alt* allow"
+has "@@OUT module:mv_consumer refuse"
+has "modver: rules replaced by pid"
+tainted mv_altered yes
+lacks "modver: mv_altered: _printk:"
+summary mv_altered warn "$TABLE_KIND" 1 0 "admitted, tainted F"
+has "$(rule_line mv_consumer mv_exported_fn mismatch "$CONSUMER_CRC" "$V2_CRC" refused 2 'module:mv_consumer refuse' warn)"
+verdict rules/module "module rules: allow (quiet, still tainted) and refuse under warn"
+
+B=$(block rules/layout)
+rcs '!0'
+has "$(rule_line mv_badlayout module_layout mismatch "$BADLAYOUT_CRC" "$KCRC_LAYOUT" refused 1 '* allow' refuse ', module_layout is structural')"
+verdict rules/layout "'* allow' does not relax module_layout"
+
+B=$(block rules/reject)
+rcs 0 '!0' '!0' 0 '!0'
+has "modver: rules rejected, line 2 'foo explode': unknown action (expected refuse, warn, log or allow); the previous rules stay in force"
+has "modver: rules rejected, line 1 'one two three': a rule has exactly two fields: pattern and action; the previous rules stay in force"
+has "modver: rules rejected, line 2 'b': a rule needs a pattern and an action; the previous rules stay in force"
+has "@@OUT drm_* warn"
+has "@@OUT module:nvidia* log"
+lacks "@@OUT mv_* allow"
+checks=$((checks + 1))
+[ "$(grep -cE '^@@OUT [^ ]+ (refuse|warn|log|allow)$' <<<"$B")" = 2 ] ||
+	fail "the read-back list is not exactly the two good rules"
+verdict rules/reject "bad lists rejected whole with -EINVAL, naming the line; the old list stays"
+
+# field LINE KEY: the value of KEY= in a report line.
+field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -n 1; }
+# record_head TAG MODULE: the first line of MODULE's last record among the @@TAG lines.
+record_head() { sed -n "s/^@@$1 \(module name=$2 .*\)/\1/p" <<<"$B" | tail -n 1; }
+# expect_head TAG MODULE KEY=VALUE...: fields of MODULE's record head.
+expect_head() {
+	local tag=$1 mod=$2 head kv
+	shift 2
+	head=$(record_head "$tag" "$mod")
+	checks=$((checks + 1))
+	[ -n "$head" ] || { fail "no $tag record for $mod"; return; }
+	for kv in "$@"; do
+		[ "$(field "$head" "${kv%%=*}")" = "${kv#*=}" ] || fail "$mod record has ${kv%%=*}=$(field "$head" "${kv%%=*}"), expected ${kv#*=}"
+	done
+}
+
+B=$(block report)
+for mod in mv_exporter mv_consumer mv_clean mv_missing mv_notable mv_altered mv_badlayout; do
+	expect_head REPORT $mod source=load
+done
+expect_head REPORT mv_exporter policy=warn decision=admit result=0
+expect_head REPORT mv_consumer policy=warn decision=admit_taint "table=$TABLE_KIND" mismatched=1 missing=0 result=0 omitted=0
+has "@@REPORT symbol module=mv_consumer name=mv_exported_fn outcome=mismatch module_crc=$CONSUMER_CRC kernel_crc=$V2_CRC action=admit_taint rule=none"
+expect_head REPORT mv_clean policy=warn decision=admit mismatched=0 missing=0 result=0
+lacks "@@REPORT symbol module=mv_clean "
+expect_head REPORT mv_missing policy=warn decision=refuse missing=1
+has "@@REPORT symbol module=mv_missing name=_printk outcome=missing module_crc=none kernel_crc=$KCRC_PRINTK action=refuse rule=1:module:mv_missing:refuse"
+expect_head REPORT mv_notable policy=warn decision=admit_taint table=none result=0
+has "@@REPORT symbol module=mv_notable name=module_layout outcome=no_table module_crc=none kernel_crc=$KCRC_LAYOUT action=admit_taint rule=none"
+expect_head REPORT mv_altered policy=refuse decision=refuse mismatched=1
+has "@@REPORT symbol module=mv_altered name=_printk outcome=mismatch module_crc=$ALTERED_CRC kernel_crc=$KCRC_PRINTK action=refuse rule=none"
+expect_head REPORT mv_badlayout policy=refuse decision=refuse mismatched=1 result=-8
+has "@@REPORT symbol module=mv_badlayout name=module_layout outcome=mismatch module_crc=$BADLAYOUT_CRC kernel_crc=$KCRC_LAYOUT action=refuse rule=none"
+checks=$((checks + 2))
+for mod in mv_missing mv_altered; do
+	[ "$(field "$(record_head REPORT $mod)" result)" != 0 ] || fail "$mod record says result=0 for a refused load"
+done
+# Times and sequence numbers: wall-clock seconds since 2020, strictly increasing sequence.
+heads=$(sed -n 's/^@@REPORT \(module .*\)/\1/p' <<<"$B")
+prev=0
+while read -r h; do
+	checks=$((checks + 1))
+	seq=$(field "$h" seq) t=$(field "$h" time)
+	[ "$seq" -gt "$prev" ] && [ "${t%.*}" -gt 1577836800 ] || fail "record '$h': bad seq or time"
+	prev=$seq
+done <<<"$heads"
+# The counters agree with the records they count.
+sum() { local s=0 h; while read -r h; do s=$((s + $(field "$h" "$1"))); done <<<"$heads"; echo $s; }
+counter() { sed -n "s/^@@COUNTER $1 //p" <<<"$B"; }
+checks=$((checks + 7))
+[ "$(counter modules_checked)" = 7 ] || fail "modules_checked $(counter modules_checked), expected 7"
+[ "$(counter modules_refused)" = 3 ] || fail "modules_refused $(counter modules_refused), expected 3"
+[ "$(counter modules_admitted_with_offences)" = 2 ] || fail "modules_admitted_with_offences $(counter modules_admitted_with_offences), expected 2"
+[ "$(counter mismatches)" = 3 ] && [ "$(sum mismatched)" = 3 ] || fail "mismatches $(counter mismatches), records $(sum mismatched), expected 3"
+[ "$(counter missing)" = 1 ] || fail "missing $(counter missing), expected 1"
+[ "$(counter symbols_checked)" = "$(sum checked)" ] || fail "symbols_checked $(counter symbols_checked), records $(sum checked)"
+[ "$(counter handed_back)" = 0 ] || fail "handed_back $(counter handed_back)"
+rcs 0 0 '!0' 0 '!0' '!0' 0
+checks=$((checks + 1))
+[ "$(sed -n 's/^@@REPORT2 module name=\([^ ]*\) .*/\1/p' <<<"$B" | tr '\n' ' ')" = "mv_altered mv_badlayout " ] ||
+	fail "report_size=2 keeps [$(sed -n 's/^@@REPORT2 module name=\([^ ]*\) .*/\1/p' <<<"$B" | tr '\n' ' ')], expected the last two"
+verdict report "7 records field by field against the fixtures' CRCs, counters, report_size"
+
+B=$(block dry-run)
+# dry_block MODULE N: the Nth dry run of MODULE (its @@DRY lines).
+dry_block() {
+	awk -v m="$1" -v n="$2" '$0 == "@@DRYRUN " m { k++; on = (k == n); next } /^@@DRYRC/ { on = 0 } on' <<<"$B" |
+		sed -n 's/^@@DRY //p'
+}
+d=$(dry_block mv_consumer 1)
+checks=$((checks + 2))
+grep -q "^module name=mv_consumer source=dry_run .* decision=refuse .* mismatched=0 .* unresolved=2 " <<<"$d" ||
+	fail "dry run without the exporter: $(head -n 1 <<<"$d")"
+grep -qxF "symbol module=mv_consumer name=mv_exported_fn outcome=unresolved module_crc=$CONSUMER_CRC kernel_crc=none action=refuse rule=none" <<<"$d" ||
+	fail "dry run without the exporter does not call mv_exported_fn unresolved"
+d=$(dry_block mv_consumer 2)
+for want in "symbol module=mv_consumer name=module_layout outcome=match module_crc=$KCRC_LAYOUT kernel_crc=$KCRC_LAYOUT action=admit rule=none" \
+	"symbol module=mv_consumer name=mv_exported_fn outcome=mismatch module_crc=$CONSUMER_CRC kernel_crc=$V2_CRC action=admit_taint rule=none" \
+	"symbol module=mv_consumer name=_printk outcome=match module_crc=$KCRC_PRINTK kernel_crc=$KCRC_PRINTK action=admit rule=none"; do
+	checks=$((checks + 1))
+	grep -qxF "$want" <<<"$d" || fail "dry run of mv_consumer lacks '$want'"
+done
+compared=0
+for f in consumer clean altered missing notable badlayout ext_ok ext_contra vers_odd vers_unterm vers_dup vers_nobits; do
+	mod=mv_$f n=1
+	[ $f = consumer ] && n=2
+	d=$(dry_block $mod $n)
+	real_head=$(record_head REPORT $mod)
+	dry_head=$(head -n 1 <<<"$d")
+	checks=$((checks + 2))
+	if [ -z "$real_head" ] || [ -z "$dry_head" ]; then
+		fail "$mod: no real-load record or no dry run"
+		continue
+	fi
+	keys="policy decision table"
+	# A refused module_layout ends a real load before the other symbols are asked.
+	[ $f = badlayout ] || keys="$keys checked matched mismatched missing unversioned"
+	for k in $keys; do
+		[ "$(field "$dry_head" $k)" = "$(field "$real_head" $k)" ] ||
+			fail "$mod: dry run $k=$(field "$dry_head" $k), real load $k=$(field "$real_head" $k)"
+	done
+	want=$(sed -n "s/^@@REPORT \(symbol module=$mod .*\)/\1/p" <<<"$B")
+	got=$(grep "^symbol " <<<"$d" | grep -v " outcome=match ")
+	[ "$want" = "$got" ] || fail "$mod: real load [$(tr '\n' '|' <<<"$want")], dry run [$(tr '\n' '|' <<<"$got")]"
+	compared=$((compared + 1))
+done
+if grep -q "^@@CMD /payload/modver-dump --live" <<<"$B"; then
+	rcs 0 0 '!0'
+	has "@@OUT symbol module=mv_consumer name=mv_exported_fn outcome=mismatch module_crc=$CONSUMER_CRC kernel_crc=$V2_CRC action=admit_taint rule=none"
+	has "@@OUT module name=mv_clean source=dry_run "
+else
+	rcs '!0'
+fi
+has "modver: dry run: not a module image (section header table outside the image)"
+verdict dry-run "$compared fixtures: dry-run verdicts equal the real loads' report lines; modver-dump --live"
+
+B=$(block lockdown)
+if [ -n "$B" ]; then
+	rcs 0 '!0' '!0' 0 '!0' 0 0
+	has "modver: policy change refused: the kernel is locked down and the change would weaken enforcement (pid"
+	has "modver: rules change refused: the kernel is locked down and the change would weaken enforcement (pid"
+	has "modver: force_module_layout change refused: the kernel is locked down and the change would weaken enforcement (pid"
+	has "@@OUT refuse"
+	has "@@OUT mv_* refuse"
+	verdict lockdown "under lockdown=integrity: weaker policy, relaxing rules and force_module_layout refused"
+fi
+
+B=$(block lock)
+rcs 0 '!0' '!0' '!0' '!0' '!0' 0 0
+has "modver: locked by pid"
+has "modver: policy change refused: modver is locked until reboot (pid"
+has "modver: rules change refused: modver is locked until reboot (pid"
+has "modver: force_module_layout change refused: modver is locked until reboot (pid"
+has "modver: lock change refused: modver is locked until reboot (pid"
+has "modver: unload refused: modver is locked until reboot (pid"
+has "Operation not permitted"
+has "@@OUT Y"
+has "@@OUT refuse"
+verdict lock "$(grep -q 'modver.ko lock=1' <<<"$B" && echo 'taken at load time' || echo 'taken at run time'): policy, rules, force_module_layout, lock and rmmod refused with EPERM and logged"
+
 B=$clean_log
 has "@@EXIT 0"
 # BUG: and WARNING: cover KASAN, lockdep and sleep-in-atomic reports; UBSAN has its own.

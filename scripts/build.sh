@@ -15,7 +15,8 @@ fixtures=$MODVER_ROOT/qemu-test/fixtures
 need_packages gcc make binutils libelf1 dwarves sparse
 read -ra arch_flags <<<"$MAKE_ARCH_FLAGS"
 CROSS_COMPILE=
-[ "$DEB_ARCH" = arm64 ] && need_packages gcc-aarch64-linux-gnu && CROSS_COMPILE=aarch64-linux-gnu-
+[ "$DEB_ARCH" = arm64 ] && need_packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross &&
+	CROSS_COMPILE=aarch64-linux-gnu-
 
 kmake() { make -C "$KDIR" -j"$(nproc)" "${arch_flags[@]}" "$@"; }
 
@@ -29,6 +30,13 @@ command -v sparse >/dev/null && sparse_flag=C=1
 kmake M="$out/modver" W=1 $sparse_flag modules >"$out/modver/build.log" 2>&1 ||
 	{ cat "$out/modver/build.log" >&2; die "modver build failed for $KREL"; }
 cp "$out/modver/modver.ko" "$out/payload/"
+
+# modver-dump for the guest (its --live mode asks the guest's modver.ko): static, plain .ko only.
+cp -r "$MODVER_ROOT/tools" "$out/dump-src"
+make -s -C "$out/dump-src" CC="${CROSS_COMPILE}gcc" MODVER_INCLUDE="$MODVER_ROOT/include" \
+	MODVER_CORE="$MODVER_ROOT" modver-dump-static >"$out/dump-src/build.log" 2>&1 ||
+	{ cat "$out/dump-src/build.log" >&2; die "modver-dump (static) build failed for $DEB_ARCH"; }
+cp "$out/dump-src/modver-dump-static" "$out/payload/modver-dump"
 
 # The exporter in two versions, and a consumer built against v1.
 for v in 1 2; do
