@@ -14,7 +14,7 @@
 /* Report records (mv_format_record_*()): names are cut to MV_RECORD_NAME_MAX bytes. */
 #define MODVER_MODULE_NAME_LEN	56	/* MODULE_NAME_LEN on 64-bit kernels */
 #define MV_RECORD_NAME_MAX	128
-#define MV_RECORD_LINE_MAX	1024
+#define MV_RECORD_LINE_MAX	2048
 
 /* What one load's verdicts add up to. */
 struct mv_tally {

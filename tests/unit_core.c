@@ -9,6 +9,8 @@
 
 #include "elf_image.h"
 #include "modver_decide.h"
+#include "modver_elf.h"
+#include "modver_format.h"
 #include "modver_rules.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -654,6 +656,126 @@ static void test_rules_limits(void)
 	CHECK(mv_rules_parse(pattern + 1, MV_RULE_PATTERN_MAX + 3, &rules, &err) == 0);
 }
 
+/* Rules decide offences only, act as a policy for the symbol, never relax layout or malformed. */
+static void test_rules_apply(void)
+{
+	static const char list[] = "mv_exported_fn warn\nmodule:mv_alt* allow;module:strict refuse\n"
+				   "module_layout allow\n";
+	static const u32 printk_crc = 0x122c3a7e, other = 0x99999999, layout = 0x2f9b2b9a;
+	struct mv_rules rules;
+	struct mv_rules_error err;
+	struct mv_verdict v;
+	struct mv_cursor c;
+	struct mv_tables t, bad = { .kind = MV_TABLE_MALFORMED, .error = "x" };
+	struct image img;
+	char line[MV_LINE_MAX];
+	bool reported = false;
+
+	CHECK(mv_rules_parse(list, sizeof(list) - 1, &rules, &err) == 0 && rules.count == 4);
+	basic_image(&img);
+	mv_tables_find(img.bytes, img.len, &t);
+	mv_cursor_init(&t, &c);
+	/* A symbol rule admits one mismatch under refuse, as warn would. */
+	mv_verify_symbol(&t, &c, "not_in_table", &other, MV_POLICY_REFUSE, false, &v);
+	v.outcome = MV_MISMATCH;
+	mv_rules_apply(&rules, "consumer", "mv_exported_fn", false, &v);
+	CHECK(v.action == MV_ADMIT_TAINT && v.rule == &rules.rule[0] && v.rule_no == 1);
+	mv_format_verdict(line, sizeof(line), "consumer", "mv_exported_fn", &v, MV_POLICY_REFUSE);
+	CHECK(strstr(line, "admitted, tainted F (rule 1 'mv_exported_fn warn', policy refuse)"));
+	/* Matches are not offences: no rule touches them. */
+	mv_verify_symbol(&t, &c, "_printk", &printk_crc, MV_POLICY_REFUSE, false, &v);
+	mv_rules_apply(&rules, "mv_altered", "_printk", false, &v);
+	CHECK(v.outcome == MV_MATCH && v.action == MV_ADMIT && !v.rule);
+	/* A module rule; allow is quiet in the log but still taints. */
+	mv_verify_symbol(&t, &c, "kmalloc_caches", &other, MV_POLICY_REFUSE, false, &v);
+	mv_rules_apply(&rules, "mv_altered", "kmalloc_caches", false, &v);
+	CHECK(v.action == MV_ADMIT_TAINT && v.rule_no == 2);
+	CHECK(!mv_format_logged(line, sizeof(line), "mv_altered", "kmalloc_caches", &t, &v,
+				MV_POLICY_REFUSE, &reported));
+	/* ';' separates rules too; refuse tightens warn. */
+	mv_verify_symbol(&t, &c, "kmalloc_caches", &other, MV_POLICY_WARN, false, &v);
+	mv_rules_apply(&rules, "strict", "kmalloc_caches", false, &v);
+	CHECK(v.action == MV_REFUSE && v.rule_no == 3);
+	/* module_layout: no rule relaxes it without the switch; with it, the rule decides. */
+	mv_verify_symbol(&t, &c, "module_layout", &other, MV_POLICY_REFUSE, false, &v);
+	mv_rules_apply(&rules, "m", "module_layout", false, &v);
+	CHECK(v.outcome == MV_MISMATCH && v.action == MV_REFUSE && v.rule_no == 4);
+	mv_format_verdict(line, sizeof(line), "m", "module_layout", &v, MV_POLICY_REFUSE);
+	CHECK(strstr(line, "refused (rule 4 'module_layout allow', policy refuse, module_layout is structural)"));
+	mv_verify_symbol(&t, &c, "module_layout", &other, MV_POLICY_REFUSE, true, &v);
+	mv_rules_apply(&rules, "m", "module_layout", true, &v);
+	CHECK(v.action == MV_ADMIT_TAINT);
+	CHECK(layout == 0x2f9b2b9a);
+	/* A malformed table: a rule can refuse it, never admit more than the policy. */
+	mv_cursor_init(&bad, &c);
+	mv_verify_symbol(&bad, &c, "mv_exported_fn", &other, MV_POLICY_REFUSE, false, &v);
+	mv_rules_apply(&rules, "x", "mv_exported_fn", false, &v);
+	CHECK(v.outcome == MV_MALFORMED && v.action == MV_REFUSE);
+	mv_verify_symbol(&bad, &c, "kmalloc_caches", &other, MV_POLICY_WARN, false, &v);
+	mv_rules_apply(&rules, "strict", "kmalloc_caches", false, &v);
+	CHECK(v.action == MV_REFUSE);
+	/* No rules at all: nothing changes. */
+	mv_verify_symbol(&t, &c, "kmalloc_caches", &other, MV_POLICY_REFUSE, false, &v);
+	mv_rules_apply(NULL, "x", "kmalloc_caches", false, &v);
+	CHECK(v.action == MV_REFUSE && !v.rule);
+	/* Lockdown's test: which lists admit more than the policy. */
+	CHECK(mv_rules_relax(&rules, MV_POLICY_REFUSE) == &rules.rule[0]);
+	CHECK(mv_rules_relax(&rules, MV_POLICY_LOG) == &rules.rule[1]);
+	CHECK(mv_rules_parse("a refuse;module:b warn", 22, &rules, &err) == 0 &&
+	      !mv_rules_relax(&rules, MV_POLICY_WARN) && mv_rules_relax(&rules, MV_POLICY_REFUSE));
+	/* The bad line is named with its text. */
+	CHECK(mv_rules_parse("a warn;b\n", 9, &rules, &err) == -1 && err.line == 2 &&
+	      err.text_len == 1 && err.text[0] == 'b');
+	image_free(&img);
+}
+
+/* Report lines: exact format, escaped names, rule field, head fields. */
+static void test_record_format(void)
+{
+	struct mv_rules rules;
+	struct mv_rules_error err;
+	struct mv_verdict v = { .outcome = MV_MISMATCH, .action = MV_ADMIT_TAINT,
+				.has_module_crc = true, .module_crc = 0xc6454d19,
+				.has_kernel_crc = true, .kernel_crc = 0x8477842a };
+	struct mv_tally t = { .checked = 6, .matched = 5, .mismatched = 1, .admitted_offences = 1 };
+	struct mv_record_head h = { .module = "mv_consumer", .seq = 2,
+				    .time_ns = 1795579109971425123ULL, .policy = MV_POLICY_WARN,
+				    .tally = &t, .kind = MV_TABLE_BASIC, .result = 0 };
+	char line[MV_RECORD_LINE_MAX], longname[400];
+
+	mv_format_record_symbol(line, sizeof(line), "symbol", "mv_consumer", "mv_exported_fn", &v);
+	CHECK(!strcmp(line, "symbol module=mv_consumer name=mv_exported_fn outcome=mismatch module_crc=0xc6454d19 kernel_crc=0x8477842a action=admit_taint rule=none"));
+	CHECK(mv_rules_parse("module:mv_c* allow", 18, &rules, &err) == 0);
+	v.rule = &rules.rule[0];
+	v.rule_no = 1;
+	v.has_kernel_crc = false;
+	mv_format_record_symbol(line, sizeof(line), "entry", "mv consumer", "a\nb\\", &v);
+	CHECK(!strcmp(line, "entry module=mv\\x20consumer name=a\\x0ab\\x5c outcome=mismatch module_crc=0xc6454d19 kernel_crc=none action=admit_taint rule=1:module:mv_c*:allow"));
+	memset(longname, '\xff', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	mv_format_record_symbol(line, sizeof(line), "symbol", longname, longname, &v);
+	CHECK(strlen(line) < sizeof(line) && strstr(line, " outcome=mismatch "));
+	mv_format_record_head(line, sizeof(line), &h);
+	CHECK(!strcmp(line, "module name=mv_consumer source=load seq=2 time=1795579109.971425 policy=warn decision=admit_taint table=basic checked=6 matched=5 mismatched=1 missing=0 unversioned=0 unresolved=0 omitted=0 result=0"));
+	h.dry_run = true;
+	mv_format_record_head(line, sizeof(line), &h);
+	CHECK(strstr(line, " source=dry_run ") && strstr(line, " result=none"));
+}
+
+/* The loader's order of checks: undefined symbols in symbol-table order; .modinfo tags. */
+static void test_elf_symbols(void)
+{
+	struct image img;
+	char name[64];
+
+	basic_image(&img);
+	CHECK(!mv_modinfo(img.bytes, img.len, "name", name, sizeof(name)));
+	CHECK(mv_undefined_symbols(img.bytes, img.len, NULL, NULL) == -1);	/* no .symtab */
+	CHECK(mv_section(img.bytes, img.len, "__versions") != NULL);
+	CHECK(mv_section(img.bytes, img.len, ".nothere") == NULL);
+	image_free(&img);
+}
+
 int main(void)
 {
 	run("entry-layout-56-byte-names", test_entry_layout);
@@ -677,6 +799,9 @@ int main(void)
 	run("rules-glob", test_glob);
 	run("rules-parse-match-canonical", test_rules);
 	run("rules-limits", test_rules_limits);
+	run("rules-apply-offences-layout-malformed", test_rules_apply);
+	run("report-line-format-escaping", test_record_format);
+	run("elf-sections-modinfo-symtab", test_elf_symbols);
 	if (failures) {
 		printf("unit tests: %d failed\n", failures);
 		return 1;

@@ -20,6 +20,7 @@ static void lookups(struct mv_tables *t, enum mv_policy policy)
 	struct mv_tally tally = { 0 };
 	struct mv_verdict v;
 	struct mv_entry e;
+	static char record[MV_RECORD_LINE_MAX];
 	unsigned int n = 0, i;
 	u32 crc;
 
@@ -36,6 +37,8 @@ static void lookups(struct mv_tables *t, enum mv_policy policy)
 			mv_format_table(line, sizeof(line), "fuzz", t, &v, policy);
 		else
 			mv_format_verdict(line, sizeof(line), "fuzz", sym, &v, policy);
+		/* Report lines escape whatever bytes an untrusted table's names hold. */
+		mv_format_record_symbol(record, sizeof(record), "symbol", sym, sym, &v);
 	}
 	mv_format_summary(line, sizeof(line), "fuzz", &tally, t->kind, policy, -22);
 }
