@@ -134,9 +134,9 @@ static struct kretprobe modver_load_probe = {
 
 /*
  * First check of a load (or any check of an untracked one): read the tables, fix the policy and
- * the rules, start the report record, and for a tracked load index the table, so that lookups stay O(1) whatever order the loader asks
- * in.  Process context, may sleep.  Without memory for the index, lookups scan from the first
- * entry, as the kernel's check does.
+ * the rules, start the report record, and for a tracked load index the table, so that lookups stay
+ * O(1) whatever order the loader asks in.  Process context, may sleep.  Without memory for the
+ * index, lookups scan from the first entry, as the kernel's check does.
  */
 static void modver_load_start(struct modver_load *load, const struct modver_load_info *info)
 {

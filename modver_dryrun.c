@@ -22,7 +22,6 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
-#include <linux/version.h>
 #include <linux/vmalloc.h>
 
 #include "modver.h"
@@ -31,8 +30,8 @@
 
 #define MODVER_DRY_RUN_MAX	(256UL << 20)	/* larger than any module Debian ships */
 
-/* The callbacks' attribute argument became const in Linux 6.16. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+/* The callbacks' attribute argument became const in Linux 6.16 (Kbuild detects which). */
+#ifdef MODVER_BIN_ATTR_CONST
 #define MODVER_BIN_ATTR const struct bin_attribute
 #else
 #define MODVER_BIN_ATTR struct bin_attribute
@@ -146,7 +145,8 @@ static int modver_dry_answer_build(void)
 		goto free;
 	modver_dry_check(&d, MV_LAYOUT_SYMBOL, "symbol", false);
 	if (mv_undefined_symbols(d.image, d.len, modver_dry_undefined, &d)) {
-		pr_info("dry run: %s: no usable symbol table; the loader would refuse it\n", d.name);
+		pr_info("dry run: %s: no usable symbol table; the loader would refuse it\n",
+			d.name);
 		d.err = -ENOEXEC;
 	}
 	/* Entries the loader never asks about; without the bitmap every entry is listed. */

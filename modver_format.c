@@ -80,8 +80,8 @@ static void mv_format_why(char *buf, size_t size, const struct mv_verdict *v,
 			  enum mv_policy policy)
 {
 	/* Why an offence was refused although the policy or rule admits offences. */
-	const char *note = v->action == MV_REFUSE && v->layout &&
-			   (v->rule ? v->rule->action != MV_RULE_REFUSE : policy != MV_POLICY_REFUSE) ?
+	bool admits = v->rule ? v->rule->action != MV_RULE_REFUSE : policy != MV_POLICY_REFUSE;
+	const char *note = v->action == MV_REFUSE && v->layout && admits ?
 			   ", module_layout is structural" : "";
 
 	if (v->rule)

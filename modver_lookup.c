@@ -67,7 +67,8 @@ static int modver_find_symbol_enter(struct kretprobe_instance *ri, struct pt_reg
 /* kretprobe return handler of find_symbol(); kprobe context, inside the caller's RCU section. */
 static int modver_find_symbol_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	const struct modver_find_symbol_arg *fsa = *(const struct modver_find_symbol_arg **)ri->data;
+	const struct modver_find_symbol_arg **slot = (void *)ri->data;
+	const struct modver_find_symbol_arg *fsa = *slot;
 
 	modver_lookup_call.seen = true;
 	modver_lookup_call.found = regs_return_value(regs) & 0xff;	/* bool */

@@ -75,8 +75,8 @@ static int modver_rules_set(const char *val, const struct kernel_param *kp)
 	kref_init(&set->ref);
 	if (mv_rules_parse(val, len, &set->rules, &err)) {
 		pr_err("rules rejected, line %u '%.*s': %s; the previous rules stay in force\n",
-		       err.line, (int)min_t(size_t, err.text_len, MV_RULE_PATTERN_MAX * 2), err.text,
-		       err.why);
+		       err.line, (int)min_t(size_t, err.text_len, 2 * MV_RULE_PATTERN_MAX),
+		       err.text, err.why);
 		ret = -EINVAL;
 		goto free_set;
 	}
@@ -88,7 +88,7 @@ static int modver_rules_set(const char *val, const struct kernel_param *kp)
 
 	mutex_lock(&modver_rules_mutex);
 	relaxing = mv_rules_relax(&set->rules, modver_policy_now());
-	ret = modver_change_allowed("rules", relaxing != NULL);
+	ret = modver_change_allowed("rules", relaxing);
 	if (ret)
 		goto unlock;
 	old = rcu_dereference_protected(modver_rules_current,

@@ -139,12 +139,16 @@ static int unzstd(const u8 *in, u64 in_len, u8 **out, u64 *out_len)
 }
 #endif
 
-/* The static guest build (for the QEMU tests) reads plain modules only. */
+/* .ko.xz or .ko.zst; the static guest build (for the QEMU tests) reads plain modules only. */
+static int decompress(bool xz, const u8 *in, u64 in_len, u8 **out, u64 *out_len)
+{
 #ifdef KO_NO_COMPRESSION
-#define KO_DECOMPRESS(fn, ...)	(-EOPNOTSUPP)
+	(void)xz, (void)in, (void)in_len, (void)out, (void)out_len;
+	return -EOPNOTSUPP;
 #else
-#define KO_DECOMPRESS(fn, ...)	fn(__VA_ARGS__)
+	return xz ? unxz(in, in_len, out, out_len) : unzstd(in, in_len, out, out_len);
 #endif
+}
 
 /**
  * ko_image_read() - read a module file, decompressing .ko.xz and .ko.zst (by content, not name)
@@ -175,9 +179,9 @@ int ko_image_read(const char *path, struct ko_image *img, char *err, size_t errl
 		return ret;
 	}
 	if (raw_len >= sizeof(xz_magic) && !memcmp(raw, xz_magic, sizeof(xz_magic))) {
-		ret = KO_DECOMPRESS(unxz, raw, raw_len, &plain, &plain_len);
+		ret = decompress(true, raw, raw_len, &plain, &plain_len);
 	} else if (raw_len >= sizeof(zstd_magic) && !memcmp(raw, zstd_magic, sizeof(zstd_magic))) {
-		ret = KO_DECOMPRESS(unzstd, raw, raw_len, &plain, &plain_len);
+		ret = decompress(false, raw, raw_len, &plain, &plain_len);
 	} else {
 		plain = raw;
 		plain_len = raw_len;

@@ -224,14 +224,16 @@ static int live_check(const struct dump *d)
 	int refused = 0;
 
 	if (!f) {
-		fprintf(stderr, "modver-dump: %s: %s (is modver.ko loaded?)\n", path, strerror(errno));
+		fprintf(stderr, "modver-dump: %s: %s (is modver.ko loaded?)\n", path,
+			strerror(errno));
 		return 2;
 	}
 	/* One write per buffer, front to back: the file wants the image in order. */
 	setvbuf(f, NULL, _IOFBF, 1 << 16);
 	n = fwrite(d->img.bytes, 1, d->img.len, f);
 	if (fclose(f) || n != d->img.len) {
-		fprintf(stderr, "modver-dump: %s: writing the image failed: %s\n", path, strerror(errno));
+		fprintf(stderr, "modver-dump: %s: writing the image failed: %s\n", path,
+			strerror(errno));
 		return 2;
 	}
 	f = fopen(path, "rb");
@@ -242,7 +244,8 @@ static int live_check(const struct dump *d)
 	while (fgets(buf, sizeof(buf), f)) {
 		fputs(buf, stdout);
 		decision = strstr(buf, " decision=");
-		if (!strncmp(buf, "module ", 7) && decision && !strncmp(decision, " decision=refuse ", 17))
+		if (!strncmp(buf, "module ", 7) && decision &&
+		    !strncmp(decision, " decision=refuse ", 17))
 			refused = 1;
 	}
 	if (ferror(f)) {
