@@ -113,23 +113,31 @@ const char *mv_policy_name(enum mv_policy policy)
 	return (unsigned int)policy < MV_POLICY_COUNT ? mv_policy_names[policy] : "?";
 }
 
+/* Each outcome's words: in log lines, and as the token of the report and the trace event. */
+static const struct {
+	const char *name;
+	const char *token;
+} mv_outcome_words[] = {
+	[MV_MATCH] = { "match", "match" },
+	[MV_MISMATCH] = { "mismatch", "mismatch" },
+	[MV_MISSING] = { "missing", "missing" },
+	[MV_NO_TABLE] = { "no table", "no_table" },
+	[MV_MALFORMED] = { "malformed table", "malformed" },
+	[MV_UNVERSIONED] = { "unversioned export", "unversioned" },
+	[MV_UNRESOLVED] = { "unresolved", "unresolved" },
+};
+
+static bool mv_outcome_known(enum mv_outcome outcome)
+{
+	return (unsigned int)outcome < sizeof(mv_outcome_words) / sizeof(mv_outcome_words[0]);
+}
+
 const char *mv_outcome_name(enum mv_outcome outcome)
 {
-	switch (outcome) {
-	case MV_MATCH:
-		return "match";
-	case MV_MISMATCH:
-		return "mismatch";
-	case MV_MISSING:
-		return "missing";
-	case MV_NO_TABLE:
-		return "no table";
-	case MV_MALFORMED:
-		return "malformed table";
-	case MV_UNVERSIONED:
-		return "unversioned export";
-	case MV_UNRESOLVED:
-		return "unresolved";
-	}
-	return "?";
+	return mv_outcome_known(outcome) ? mv_outcome_words[outcome].name : "?";
+}
+
+const char *mv_outcome_token(enum mv_outcome outcome)
+{
+	return mv_outcome_known(outcome) ? mv_outcome_words[outcome].token : "?";
 }

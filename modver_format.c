@@ -196,27 +196,6 @@ void mv_format_summary(char *buf, size_t size, const char *module, const struct 
 }
 
 /* Report tokens: the same words as the trace event's. */
-static const char *mv_outcome_token(enum mv_outcome outcome)
-{
-	switch (outcome) {
-	case MV_MATCH:
-		return "match";
-	case MV_MISMATCH:
-		return "mismatch";
-	case MV_MISSING:
-		return "missing";
-	case MV_NO_TABLE:
-		return "no_table";
-	case MV_MALFORMED:
-		return "malformed";
-	case MV_UNVERSIONED:
-		return "unversioned";
-	case MV_UNRESOLVED:
-		return "unresolved";
-	}
-	return "?";
-}
-
 const char *mv_action_token(enum mv_action action)
 {
 	switch (action) {

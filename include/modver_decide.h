@@ -55,5 +55,6 @@ void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char
 int mv_policy_parse(const char *s);
 const char *mv_policy_name(enum mv_policy policy);
 const char *mv_outcome_name(enum mv_outcome outcome);
+const char *mv_outcome_token(enum mv_outcome outcome);
 
 #endif /* MODVER_DECIDE_H */

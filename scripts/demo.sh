@@ -3,7 +3,7 @@
 # demo.sh [--kernel LINE] [--arch ARCH]: modver's main job, end to end on a fresh Debian 12 machine:
 # fetch Debian's kernel (6.12 amd64 by default; --kernel 6.1, --arch arm64 for the others), build
 # modver and the fixtures (arm64: cross-built), boot QEMU, and show one real symbol-version mismatch
-# under the stock kernel, then under refuse, warn and log.
+# under the stock kernel, then under refuse, warn and log; a rule, the report, a dry run, the lock.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
