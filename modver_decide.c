@@ -129,7 +129,7 @@ static const struct {
 
 static bool mv_outcome_known(enum mv_outcome outcome)
 {
-	return (unsigned int)outcome < sizeof(mv_outcome_words) / sizeof(mv_outcome_words[0]);
+	return (unsigned int)outcome < ARRAY_SIZE(mv_outcome_words);
 }
 
 const char *mv_outcome_name(enum mv_outcome outcome)

@@ -27,6 +27,8 @@ typedef __u16 u16;
 typedef __u32 u32;
 typedef __u64 u64;
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Format strings are checked by the kernel build (W=1); userspace drops the annotation. */
 #define __printf(...)
 #endif

@@ -13,8 +13,6 @@
 #include "modver_format.h"
 #include "modver_rules.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static int failures;
 static const char *current_test;
 static int current_failed;

@@ -291,8 +291,9 @@ check_dkms_vs_make() {
 		b=$(modinfo -F "$field" "$made")
 		[ "$a" = "$b" ] || { why="modinfo $field differs: dkms '$a', make '$b'"; return 1; }
 	done
-	a=$(modinfo -F parm "$f" | cut -d: -f1 | tr '\n' ' ')
-	[ "$a" = "policy force_module_layout " ] || { why="unexpected parameters '$a'"; return 1; }
+	a=$(modinfo -F parm "$f" | cut -d: -f1 | sort | tr '\n' ' ')
+	[ "$a" = "force_module_layout lock policy report_size rules " ] ||
+		{ why="unexpected parameters '$a'"; return 1; }
 	if ! normalize "$f" "$work/dkms-$rel.ko" || ! normalize "$made" "$work/make-$rel.ko"; then
 		why="objcopy failed"
 		return 1
