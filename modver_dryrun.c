@@ -106,6 +106,16 @@ static void modver_dry_undefined(const char *name, bool weak, void *arg)
 	modver_dry_check(arg, name, "symbol", weak);
 }
 
+/* Is @image a .ko.xz or .ko.zst?  The loader decompresses those itself; the dry run does not. */
+static bool modver_dry_compressed(const u8 *image, size_t len)
+{
+	static const u8 xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+	static const u8 zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+	return (len >= sizeof(xz_magic) && !memcmp(image, xz_magic, sizeof(xz_magic))) ||
+	       (len >= sizeof(zstd_magic) && !memcmp(image, zstd_magic, sizeof(zstd_magic)));
+}
+
 /* Render the answer for the image written so far; called with modver_dry_run_mutex held. */
 static int modver_dry_answer_build(void)
 {
@@ -121,6 +131,8 @@ static int modver_dry_answer_build(void)
 	int ret;
 
 	if (mv_image_check(d.image, d.len, &why)) {
+		if (modver_dry_compressed(d.image, d.len))
+			why = "compressed: decompress it first, as modver-dump --live does";
 		pr_info("dry run: not a module image (%s)\n", why);
 		return -ENOEXEC;
 	}

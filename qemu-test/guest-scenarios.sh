@@ -308,6 +308,7 @@ fi
 quiet_rmmod mv_exporter
 sed 's/^/@@REPORT /' /sys/kernel/debug/modver/report
 try sh -c "cat $P/mv_clean.ko | head -c 100 > /sys/kernel/modver/dry_run && cat /sys/kernel/modver/dry_run"
+try sh -c "cat $P/mv_clean.ko.xz > /sys/kernel/modver/dry_run && cat /sys/kernel/modver/dry_run"
 quiet_rmmod modver
 end
 

@@ -12,7 +12,7 @@ envfile=${1:?usage: build.sh ENVFILE OUTDIR}
 out=${2:?usage: build.sh ENVFILE OUTDIR}
 . "$envfile"
 fixtures=$MODVER_ROOT/qemu-test/fixtures
-need_packages gcc make binutils libelf1 dwarves sparse
+need_packages gcc make binutils libelf1 dwarves sparse xz-utils
 read -ra arch_flags <<<"$MAKE_ARCH_FLAGS"
 CROSS_COMPILE=
 [ "$DEB_ARCH" = arm64 ] && need_packages gcc-aarch64-linux-gnu libc6-dev-arm64-cross &&
@@ -139,6 +139,8 @@ extended_kernel=$extended_kernel_saved
 "$shdr_edit" "$out/plain/mv_vers_outside.ko" __versions offset \
 	$(($(stat -c %s "$out/plain/mv_vers_outside.ko") + 4096))
 for m in "${plain[@]}"; do cp "$out/plain/$m.ko" "$out/payload/"; done
+# A compressed module, as Debian ships them, for the dry run (which wants the plain image).
+xz -c "$out/payload/mv_clean.ko" >"$out/payload/mv_clean.ko.xz"
 
 # What the scenarios must find in the log: the CRCs on both sides of each offence.
 symvers_crc() { awk -v s="$2" '$2 == s { print $1; exit }' "$1"; }
