@@ -149,7 +149,12 @@ static struct kretprobe modver_delete_probe = {
 	.entry_handler = modver_delete_enter,
 	.handler = modver_delete_leave,
 	.data_size = sizeof(bool),
-	.maxactive = 64,
+	/*
+	 * One instance per delete_module() call in flight: a call that finds none runs unprobed,
+	 * without the reference.  The calls serialise on module_mutex, so this many never wait at
+	 * once in practice; each instance costs a few dozen bytes.
+	 */
+	.maxactive = 1024,
 };
 
 /* Module init, after the parameters are parsed: process context. */

@@ -532,18 +532,24 @@ if [ -n "$B" ]; then
 	verdict lockdown "under lockdown=integrity: weaker policy, relaxing rules and force_module_layout refused"
 fi
 
-B=$(block lock)
-rcs 0 '!0' '!0' '!0' '!0' '!0' 0 0
-has "modver: locked by pid"
-has "modver: policy change refused: modver is locked until reboot (pid"
-has "modver: rules change refused: modver is locked until reboot (pid"
-has "modver: force_module_layout change refused: modver is locked until reboot (pid"
-has "modver: lock change refused: modver is locked until reboot (pid"
-has "modver: unload refused: modver is locked until reboot (pid"
-has "Operation not permitted"
-has "@@OUT Y"
-has "@@OUT refuse"
-verdict lock "$(grep -q 'modver.ko lock=1' <<<"$B" && echo 'taken at load time' || echo 'taken at run time'): policy, rules, force_module_layout, lock and rmmod refused with EPERM and logged"
+# judge_lock SCENARIO: a locked modver refuses every change and rmmod, logging who asked.
+judge_lock() {
+	B=$(block "$1")
+	rcs 0 '!0' '!0' '!0' '!0' '!0' 0 0
+	has "modver: locked by pid"
+	has "modver: policy change refused: modver is locked until reboot (pid"
+	has "modver: rules change refused: modver is locked until reboot (pid"
+	has "modver: force_module_layout change refused: modver is locked until reboot (pid"
+	has "modver: lock change refused: modver is locked until reboot (pid"
+	has "modver: unload refused: modver is locked until reboot (pid"
+	has "Operation not permitted"
+	has "@@OUT Y"
+	has "@@OUT refuse"
+	verdict "$1" "$(grep -q 'modver.ko lock=1' <<<"$B" && echo 'taken at load time' || echo 'taken at run time'): policy, rules, force_module_layout, lock and rmmod refused with EPERM and logged"
+}
+judge_lock lock
+# Where the main boot locked at run time (after lockdown), a second boot locked at load time.
+[ -n "$(block lockdown)" ] && judge_lock lock-param
 
 B=$clean_log
 has "@@EXIT 0"

@@ -108,7 +108,16 @@ run_kernel() {
 		env MODVER_BOOT_APPEND="$boot_append" bash "$MODVER_ROOT/qemu-test/boot.sh" "$arch" "$VMLINUZ" "$out/initrd.gz" "$out/boot.log" 2400
 	rc=$?
 	[ $rc -eq 124 ] && report "FAIL $label boot: QEMU timed out (log: $out/boot.log)"
-	MODVER_DUMP=$modver_dump bash "$MODVER_ROOT/qemu-test/judge.sh" "$out/boot.log" \
+	cp "$out/boot.log" "$out/judged.log"
+	# Lockdown made the main boot lock modver at run time; a short second boot locks at load time.
+	if grep -q '^@@BEGIN lockdown' "$out/boot.log"; then
+		timed "booting $KREL again for the load-time lock" \
+			env MODVER_BOOT_APPEND="$boot_append modver_suite=lock-param" \
+			bash "$MODVER_ROOT/qemu-test/boot.sh" "$arch" "$VMLINUZ" "$out/initrd.gz" "$out/boot-lock.log" 600
+		[ $? -eq 124 ] && report "FAIL $label boot: QEMU timed out (log: $out/boot-lock.log)"
+		cat "$out/boot-lock.log" >>"$out/judged.log"
+	fi
+	MODVER_DUMP=$modver_dump bash "$MODVER_ROOT/qemu-test/judge.sh" "$out/judged.log" \
 		"$out/expect.env" "$label" | tee -a "$results"
 	[ -n "$modver_dump" ] &&
 		bash "$MODVER_ROOT/tests/modver-dump.sh" "$modver_dump" "$out/expect.env" "$label" |
