@@ -44,7 +44,10 @@
 #define MODVER_MAX_CONCURRENT_LOADS	64
 
 static LIST_HEAD(modver_loads);
-/* Raw: taken from kprobe handlers, which run with preemption disabled, also on PREEMPT_RT. */
+/*
+ * Raw: taken from kprobe handlers, which run with preemption disabled.  (On PREEMPT_RT the return
+ * handler's kfree() of a load's index would still need deferring; no suite kernel is RT.)
+ */
 static DEFINE_RAW_SPINLOCK(modver_loads_lock);
 static bool modver_loads_tracked;
 
@@ -115,13 +118,15 @@ static void modver_loads_release(void)
 {
 	struct modver_load *load, *next;
 	unsigned long flags;
+	LIST_HEAD(orphans);
 
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
-	list_for_each_entry_safe(load, next, &modver_loads, node) {
+	list_splice_init(&modver_loads, &orphans);
+	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
+	list_for_each_entry_safe(load, next, &orphans, node) {
 		list_del(&load->node);
 		modver_load_release(load);
 	}
-	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
 }
 
 static struct kretprobe modver_load_probe = {
@@ -260,9 +265,9 @@ fail_untrack:
 	if (modver_loads_tracked)
 		unregister_kretprobe(&modver_load_probe);
 	modver_lock_exit();
+	modver_dry_run_exit();
 	modver_lookup_exit();
 	modver_report_exit();
-	modver_dry_run_exit();
 fail_stats:
 	modver_stats_exit();
 	modver_rules_exit();
@@ -287,8 +292,8 @@ static void __exit modver_exit(void)
 	 */
 	synchronize_rcu_tasks();
 	modver_lock_exit();
-	modver_lookup_exit();
 	modver_dry_run_exit();
+	modver_lookup_exit();
 	modver_report_exit();
 	modver_stats_exit();
 	modver_rules_exit();

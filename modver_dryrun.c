@@ -20,6 +20,7 @@
 #include <linux/kobject.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
@@ -72,6 +73,12 @@ static void modver_dry_check(struct modver_dry_run *d, const char *sym, const ch
 
 	if (d->err)
 		return;
+	/* A hostile table can ask for millions of lookups: stay preemptible and killable. */
+	cond_resched();
+	if (fatal_signal_pending(current)) {
+		d->err = -EINTR;
+		return;
+	}
 	err = modver_lookup_crc(sym, &found, &has_crc, &crc);
 	if (err) {
 		d->err = err;

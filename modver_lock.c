@@ -7,13 +7,14 @@
  * policy, rules and force_module_layout and keeps modver loaded until reboot; it cannot be cleared.
  * Refused attempts fail with -EPERM and are logged with the caller's pid and comm.
  *
- * Keeping modver loaded: a kretprobe on the delete_module system call gives each call that names
- * "modver" while locked a module reference for its duration, so the kernel's own delete_module()
- * fails (its refcount check), and the return handler turns that failure into -EPERM and logs who
- * tried.  The name is read without faulting (kprobe context); a call whose name cannot be read is
- * given the reference too, and fails with the kernel's EAGAIN if it was for modver.  (A standing
- * reference would do without the probe, and is the fallback, but kmod's rmmod reads the refcount
- * and gives up before the system call, so nothing would be refused with EPERM or logged.)
+ * Keeping modver loaded: kretprobes on the delete_module system call (the native entry and, on
+ * x86_64, the 32-bit one) give every call made while locked a module reference for its duration,
+ * so the kernel's own delete_module() fails (its refcount check) if it names modver; the return
+ * handler turns that failure into -EPERM and logs who tried.  The name is read without faulting
+ * (kprobe context); a call whose name cannot be read fails with the kernel's EAGAIN if it was for
+ * modver.  Should the probes not vouch for every call (one missing, or their instances close to
+ * running out), a standing reference keeps modver loaded instead; kmod's rmmod then gives up
+ * before the system call ("in use"), so nothing is refused with EPERM or logged.
  *
  * Independently of the lock, a kernel in lockdown (integrity or confidentiality) refuses any change
  * that would make modver admit more: a weaker policy, rules more permissive than the policy, or
@@ -21,6 +22,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -35,7 +37,7 @@
 static bool modver_locked;
 static bool modver_delete_probed;
 static bool modver_live;	/* init has finished: parameter writes are run-time changes */
-static bool modver_lock_ref;	/* the reference that keeps a locked modver loaded */
+static bool modver_lock_ref;	/* the standing reference has been taken */
 
 bool modver_is_locked(void)
 {
@@ -68,16 +70,22 @@ int modver_change_allowed(const char *what, bool weaker)
 }
 
 /*
- * Without the delete_module probe, keep a locked modver loaded with a reference of its own; once.
- * (With the probe, a standing reference would make kmod's rmmod give up before the system call,
- * saying "in use", so nothing would be refused with EPERM or logged.)  Process context.
+ * Keep a locked modver loaded with a standing reference of its own; once.  Any context.  Taken
+ * only when the probes cannot vouch for every delete_module() call: a standing reference makes
+ * kmod's rmmod give up before the system call, saying "in use", with nothing refused with EPERM
+ * or logged.
  */
+static void modver_lock_pin(void)
+{
+	if (!xchg(&modver_lock_ref, true))
+		__module_get(THIS_MODULE);
+}
+
+/* Locking: without every delete_module probe in place, pin at once.  Process context. */
 static void modver_lock_engage(void)
 {
-	if (modver_lock_ref || modver_delete_probed)
-		return;
-	__module_get(THIS_MODULE);
-	modver_lock_ref = true;
+	if (!modver_delete_probed)
+		modver_lock_pin();
 }
 
 static int modver_lock_set(const char *val, const struct kernel_param *kp)
@@ -113,26 +121,60 @@ MODULE_PARM_DESC(lock,
 		 "One-way: once Y, policy, rules and force_module_layout cannot change and modver cannot be unloaded until reboot");
 
 /*
- * kretprobe entry handler of the delete_module system call; kprobe context, must not fault.
- * While locked, a call naming modver, or one whose name cannot be read without faulting, runs
- * with an extra reference on modver, which makes the kernel's delete_module() fail.
+ * One instance per locked delete_module() call in flight.  The calls serialise on module_mutex,
+ * so this many never wait at once in practice; each instance costs a few dozen bytes.
  */
+#define MODVER_DELETE_MAXACTIVE	1024
+
+/* delete_module() calls in flight while locked, each holding a kretprobe instance. */
+static atomic_t modver_delete_inflight = ATOMIC_INIT(0);
+
+/*
+ * The delete_module entry of a locked modver: a call naming modver, or one whose name cannot be
+ * read without faulting, runs with an extra reference on modver, which makes the kernel's
+ * delete_module() fail.  Kprobe context, must not fault.  Returns whether the call is ours.
+ */
+static bool modver_delete_guard(const char __user *uname)
+{
+	char name[sizeof(KBUILD_MODNAME)];
+
+	/*
+	 * A call that finds no free instance runs unprobed: before that can happen, fall back to
+	 * the standing reference.
+	 */
+	if (atomic_inc_return(&modver_delete_inflight) >= MODVER_DELETE_MAXACTIVE - 1)
+		modver_lock_pin();
+	__module_get(THIS_MODULE);
+	return !copy_from_user_nofault(name, uname, sizeof(name)) &&
+	       !memcmp(name, KBUILD_MODNAME, sizeof(name));
+}
+
+/* kretprobe entry handlers of the system call wrappers; non-zero: not locked, no return probe. */
 static int modver_delete_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	const struct pt_regs *uregs = (const void *)modver_arch_argument(regs, 0);
-	bool *ours = (bool *)ri->data;
-	char name[sizeof(KBUILD_MODNAME)];
 
 	if (!modver_is_locked() || !uregs)
-		return 1;	/* no return handler */
-	*ours = !copy_from_user_nofault(name, (const char __user *)modver_arch_syscall_arg0(uregs),
-					sizeof(name)) &&
-		!memcmp(name, KBUILD_MODNAME, sizeof(name));
-	__module_get(THIS_MODULE);
+		return 1;
+	*(bool *)ri->data =
+		modver_delete_guard((const char __user *)modver_arch_syscall_arg0(uregs));
 	return 0;
 }
 
-/* kretprobe return handler of the delete_module system call; kprobe context. */
+#ifdef MODVER_ARCH_SYS_DELETE_MODULE_COMPAT
+static int modver_delete_compat_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct pt_regs *uregs = (const void *)modver_arch_argument(regs, 0);
+
+	if (!modver_is_locked() || !uregs)
+		return 1;
+	*(bool *)ri->data =
+		modver_delete_guard((const char __user *)modver_arch_compat_syscall_arg0(uregs));
+	return 0;
+}
+#endif
+
+/* kretprobe return handler of the system call wrappers; kprobe context. */
 static int modver_delete_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	if (*(bool *)ri->data) {
@@ -141,39 +183,65 @@ static int modver_delete_leave(struct kretprobe_instance *ri, struct pt_regs *re
 		regs_set_return_value(regs, -EPERM);
 	}
 	module_put(THIS_MODULE);
+	atomic_dec(&modver_delete_inflight);
 	return 0;
 }
 
-static struct kretprobe modver_delete_probe = {
-	.kp.symbol_name = MODVER_ARCH_SYS_DELETE_MODULE,
-	.entry_handler = modver_delete_enter,
-	.handler = modver_delete_leave,
-	.data_size = sizeof(bool),
-	/*
-	 * One instance per delete_module() call in flight: a call that finds none runs unprobed,
-	 * without the reference.  The calls serialise on module_mutex, so this many never wait at
-	 * once in practice; each instance costs a few dozen bytes.
-	 */
-	.maxactive = 1024,
+static struct kretprobe modver_delete_probes[] = {
+	{
+		.kp.symbol_name = MODVER_ARCH_SYS_DELETE_MODULE,
+		.entry_handler = modver_delete_enter,
+		.handler = modver_delete_leave,
+		.data_size = sizeof(bool),
+		.maxactive = MODVER_DELETE_MAXACTIVE,
+	},
+#ifdef MODVER_ARCH_SYS_DELETE_MODULE_COMPAT
+	{
+		.kp.symbol_name = MODVER_ARCH_SYS_DELETE_MODULE_COMPAT,
+		.entry_handler = modver_delete_compat_enter,
+		.handler = modver_delete_leave,
+		.data_size = sizeof(bool),
+		.maxactive = MODVER_DELETE_MAXACTIVE,
+	},
+#endif
 };
 
-/* Module init, after the parameters are parsed: process context. */
+static unsigned int modver_delete_registered;	/* bit i: modver_delete_probes[i] */
+
+/*
+ * Module init, after the parameters are parsed: process context.  A compat entry point the kernel
+ * lacks (-ENOENT: no 32-bit emulation) needs no probe; any other failure leaves a way around the
+ * probes, so a lock then pins modver with a standing reference instead.
+ */
 void modver_lock_init(void)
 {
-	int err = register_kretprobe(&modver_delete_probe);
+	unsigned int i;
+	int err;
 
-	if (err)
+	modver_delete_probed = true;
+	for (i = 0; i < ARRAY_SIZE(modver_delete_probes); i++) {
+		err = register_kretprobe(&modver_delete_probes[i]);
+		if (!err) {
+			modver_delete_registered |= 1U << i;
+			continue;
+		}
+		if (i > 0 && err == -ENOENT)
+			continue;
 		pr_warn("cannot probe %s (%pe): a locked modver stays loaded by holding a reference, and rmmod reports it in use\n",
-			MODVER_ARCH_SYS_DELETE_MODULE, ERR_PTR(err));
-	modver_delete_probed = !err;
+			modver_delete_probes[i].kp.symbol_name, ERR_PTR(err));
+		modver_delete_probed = false;
+	}
 	WRITE_ONCE(modver_live, true);
 	if (modver_is_locked())
 		modver_lock_engage();
 }
 
-/* Module exit (never while locked: the lock's reference prevents it). */
+/* Module exit (never while locked: a locked modver refuses every unload). */
 void modver_lock_exit(void)
 {
-	if (modver_delete_probed)
-		unregister_kretprobe(&modver_delete_probe);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(modver_delete_probes); i++)
+		if (modver_delete_registered & (1U << i))
+			unregister_kretprobe(&modver_delete_probes[i]);
 }

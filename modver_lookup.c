@@ -132,6 +132,7 @@ void modver_lookup_end(void)
  */
 int modver_lookup_crc(const char *name, bool *found, bool *has_crc, u32 *crc)
 {
+	void *got;
 	int ret = 0;
 
 	modver_lookup_call.seen = false;
@@ -139,14 +140,16 @@ int modver_lookup_crc(const char *name, bool *found, bool *has_crc, u32 *crc)
 	modver_lookup_call.has_crc = false;
 	modver_lookup_call.crc = 0;
 	WRITE_ONCE(modver_lookup_call.name, name);
-	if (__symbol_get(name)) {
+	got = __symbol_get(name);
+	/* Before any __symbol_put(): its find_symbol() must not be taken for ours and fail. */
+	WRITE_ONCE(modver_lookup_call.name, NULL);
+	if (got) {
 		/* The return handler did not run: undo the reference __symbol_get() took. */
 		__symbol_put(name);
 		ret = -EAGAIN;
 	} else if (!modver_lookup_call.seen) {
 		ret = -EAGAIN;
 	}
-	WRITE_ONCE(modver_lookup_call.name, NULL);
 	*found = modver_lookup_call.found;
 	*has_crc = modver_lookup_call.has_crc;
 	*crc = modver_lookup_call.crc;

@@ -46,7 +46,7 @@ static unsigned int modver_report_size = 64;
 static LIST_HEAD(modver_records);		/* oldest first */
 static unsigned int modver_record_count;
 static u64 modver_record_seq;
-/* Raw: publishing happens in a kretprobe handler, preemption disabled, also on PREEMPT_RT. */
+/* Raw: publishing happens in a kretprobe handler, with preemption disabled. */
 static DEFINE_RAW_SPINLOCK(modver_records_lock);
 static struct dentry *modver_debugfs_dir;
 

@@ -237,6 +237,33 @@ const struct mv_rule *mv_rules_relax(const struct mv_rules *rules, enum mv_polic
 }
 
 /**
+ * mv_rules_extends() - is @next @prev with rules appended, if any?
+ * @prev: the list in force (NULL: none)
+ * @next: the candidate
+ *
+ * Appending rules that are no more permissive than the policy can only make modver stricter: a
+ * symbol an old rule matched still meets that rule first.  Dropping or reordering rules in force
+ * can make it admit more, so a locked-down kernel accepts only lists that extend the one in force.
+ *
+ * Return: true if the first rules of @next are exactly those of @prev, in order.
+ */
+bool mv_rules_extends(const struct mv_rules *prev, const struct mv_rules *next)
+{
+	unsigned int i;
+
+	if (!prev)
+		return true;
+	if (next->count < prev->count)
+		return false;
+	for (i = 0; i < prev->count; i++)
+		if (prev->rule[i].module != next->rule[i].module ||
+		    prev->rule[i].action != next->rule[i].action ||
+		    strcmp(prev->rule[i].pattern, next->rule[i].pattern))
+			return false;
+	return true;
+}
+
+/**
  * mv_rules_apply() - let the first matching rule decide an offending symbol
  * @rules: the list (NULL: none)
  * @module: the module's name

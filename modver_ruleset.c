@@ -65,7 +65,7 @@ static int modver_rules_set(const char *val, const struct kernel_param *kp)
 {
 	struct modver_rule_set *set, *old;
 	struct mv_rules_error err;
-	const struct mv_rule *relaxing;
+	bool weaker;
 	size_t len = strlen(val);
 	int ret;
 
@@ -87,12 +87,14 @@ static int modver_rules_set(const char *val, const struct kernel_param *kp)
 	}
 
 	mutex_lock(&modver_rules_mutex);
-	relaxing = mv_rules_relax(&set->rules, modver_policy_now());
-	ret = modver_change_allowed("rules", relaxing);
-	if (ret)
-		goto unlock;
 	old = rcu_dereference_protected(modver_rules_current,
 					lockdep_is_held(&modver_rules_mutex));
+	/* Weaker: a rule more permissive than the policy, or a rule in force dropped or moved. */
+	weaker = mv_rules_relax(&set->rules, modver_policy_now()) ||
+		 !mv_rules_extends(old ? &old->rules : NULL, &set->rules);
+	ret = modver_change_allowed("rules", weaker);
+	if (ret)
+		goto unlock;
 	if (!set->rules.count) {
 		kfree(set);
 		set = NULL;
@@ -124,17 +126,33 @@ static int modver_rules_show(char *buf, const struct kernel_param *kp)
 	return min_t(size_t, n, PAGE_SIZE - 1);
 }
 
+/*
+ * Called by the kernel when the parameter goes away: on unload, and also when a load fails after
+ * the parameters were parsed (modver_init() and modver_exit() then never run).
+ */
+static void modver_rules_free(void *arg)
+{
+	modver_rules_exit();
+}
+
 static const struct kernel_param_ops modver_rules_ops = {
 	.set = modver_rules_set,
 	.get = modver_rules_show,
+	.free = modver_rules_free,
 };
 module_param_cb(rules, &modver_rules_ops, NULL, 0644);
 MODULE_PARM_DESC(rules,
 		 "Ordered first-match rules refining the policy, one \"<pattern> <action>\" per line or ';'-separated: pattern a symbol glob or module:<glob>, action refuse, warn, log or allow");
 
-/* Module exit: no load holds a reference any more (see modver_exit()). */
+/* Module exit, or the parameter's .free: unpublish the list in force and drop its reference. */
 void modver_rules_exit(void)
 {
-	modver_rules_put(rcu_dereference_protected(modver_rules_current, true));
+	struct modver_rule_set *set;
+
+	mutex_lock(&modver_rules_mutex);
+	set = rcu_dereference_protected(modver_rules_current,
+					lockdep_is_held(&modver_rules_mutex));
 	RCU_INIT_POINTER(modver_rules_current, NULL);
+	mutex_unlock(&modver_rules_mutex);
+	modver_rules_put(set);
 }

@@ -333,8 +333,8 @@ static const char *mv_indexed_name(const struct mv_tables *t, u32 index)
  * malformed.  Once names are known distinct, lookups may start at the hint; a large table gets a
  * hash index, so that a lookup that misses the hint costs one hash and about one compare instead
  * of a scan, whatever order the loader asks in.  A large table without memory for the index
- * (@mem NULL) is neither checked nor indexed: lookups then scan from the first entry, as the
- * kernel does.
+ * (@mem NULL), or too large to index at all, is neither checked nor indexed: lookups then scan
+ * from the first entry, as the kernel does.
  */
 void mv_index_build(struct mv_tables *t, void *mem, u64 bytes)
 {
@@ -344,6 +344,9 @@ void mv_index_build(struct mv_tables *t, void *mem, u64 bytes)
 	if (t->kind != MV_TABLE_BASIC && t->kind != MV_TABLE_EXTENDED)
 		return;
 	if (!want) {
+		/* Too large to index (over 2^24 entries): unchecked, scanned as the kernel does. */
+		if (t->count >= MV_INDEX_MIN_ENTRIES)
+			return;
 		/* Small enough to check pairwise. */
 		for (i = 0; i < t->count; i++) {
 			off2 = off;

@@ -50,6 +50,12 @@ static inline unsigned long modver_arch_syscall_arg0(const struct pt_regs *uregs
 /* The system call wrapper of delete_module(): long NAME(const struct pt_regs *uregs). */
 #ifdef CONFIG_X86_64
 #define MODVER_ARCH_SYS_DELETE_MODULE	"__x64_sys_delete_module"
+/* 32-bit processes (CONFIG_IA32_EMULATION) enter through their own wrapper; argument 0 in ebx. */
+#define MODVER_ARCH_SYS_DELETE_MODULE_COMPAT	"__ia32_sys_delete_module"
+static inline unsigned long modver_arch_compat_syscall_arg0(const struct pt_regs *uregs)
+{
+	return (u32)uregs->bx;
+}
 #else
 #define MODVER_ARCH_SYS_DELETE_MODULE	"__arm64_sys_delete_module"
 #endif

@@ -47,6 +47,7 @@ const struct mv_rule *mv_rules_match(const struct mv_rules *rules, const char *m
 				     const char *symbol);
 const char *mv_rule_action_name(enum mv_rule_action action);
 const struct mv_rule *mv_rules_relax(const struct mv_rules *rules, enum mv_policy policy);
+bool mv_rules_extends(const struct mv_rules *prev, const struct mv_rules *next);
 void mv_rules_apply(const struct mv_rules *rules, const char *module, const char *sym,
 		    bool force_layout, struct mv_verdict *v);
 

@@ -348,6 +348,8 @@ if [ -w /sys/kernel/security/lockdown ]; then
 	try sh -c "echo warn > $MODVER_PARAMS/policy"
 	try sh -c "echo 'mv_* allow' > $MODVER_PARAMS/rules"
 	try sh -c "echo 'mv_* refuse' > $MODVER_PARAMS/rules"
+	try sh -c "echo 'x* refuse' > $MODVER_PARAMS/rules"
+	try sh -c "printf 'mv_* refuse\nx* refuse\n' > $MODVER_PARAMS/rules"
 	try sh -c "echo 1 > $MODVER_PARAMS/force_module_layout"
 	try sh -c "echo refuse > $MODVER_PARAMS/policy"
 	try cat $MODVER_PARAMS/policy $MODVER_PARAMS/rules

@@ -523,13 +523,17 @@ verdict dry-run "$compared fixtures: dry-run verdicts equal the real loads' repo
 
 B=$(block lockdown)
 if [ -n "$B" ]; then
-	rcs 0 '!0' '!0' 0 '!0' 0 0
+	rcs 0 '!0' '!0' 0 '!0' 0 '!0' 0 0
 	has "modver: policy change refused: the kernel is locked down and the change would weaken enforcement (pid"
 	has "modver: rules change refused: the kernel is locked down and the change would weaken enforcement (pid"
 	has "modver: force_module_layout change refused: the kernel is locked down and the change would weaken enforcement (pid"
 	has "@@OUT refuse"
 	has "@@OUT mv_* refuse"
-	verdict lockdown "under lockdown=integrity: weaker policy, relaxing rules and force_module_layout refused"
+	has "@@OUT x* refuse"
+	checks=$((checks + 1))
+	[ "$(grep -c 'rules change refused: the kernel is locked down' <<<"$B")" = 2 ] ||
+		fail "expected two refused rule lists (a relaxing rule, a rule in force dropped)"
+	verdict lockdown "under lockdown=integrity: weaker policy, relaxing or dropped rules and force_module_layout refused; stricter changes pass"
 fi
 
 # judge_lock SCENARIO: a locked modver refuses every change and rmmod, logging who asked.

@@ -725,6 +725,19 @@ static void test_rules_apply(void)
 	CHECK(mv_rules_relax(&rules, MV_POLICY_LOG) == &rules.rule[1]);
 	CHECK(mv_rules_parse("a refuse;module:b warn", 22, &rules, &err) == 0 &&
 	      !mv_rules_relax(&rules, MV_POLICY_WARN) && mv_rules_relax(&rules, MV_POLICY_REFUSE));
+	/* Lockdown's other test: a new list may only append to the list in force. */
+	{
+		struct mv_rules prev, next;
+
+		CHECK(mv_rules_parse("a refuse;module:b warn", 22, &prev, &err) == 0);
+		CHECK(mv_rules_extends(NULL, &prev) && mv_rules_extends(&prev, &prev));
+		CHECK(mv_rules_parse("a refuse;module:b warn;c log", 28, &next, &err) == 0 &&
+		      mv_rules_extends(&prev, &next) && !mv_rules_extends(&next, &prev));
+		CHECK(mv_rules_parse("module:b warn;a refuse", 22, &next, &err) == 0 &&
+		      !mv_rules_extends(&prev, &next));
+		CHECK(mv_rules_parse("a refuse;b warn", 15, &next, &err) == 0 &&
+		      !mv_rules_extends(&prev, &next));
+	}
 	/* The bad line is named with its text. */
 	CHECK(mv_rules_parse("a warn;b\n", 9, &rules, &err) == -1 && err.line == 2 &&
 	      err.text_len == 1 && err.text[0] == 'b');
