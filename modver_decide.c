@@ -75,6 +75,7 @@ void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char
 	} else {
 		v->has_module_crc = true;
 		v->module_crc = e.crc;
+		v->entry = e.index;
 		/* As the kernel compares: the full entry against the zero-extended 32-bit CRC. */
 		v->outcome = e.crc == (u64)v->kernel_crc ? MV_MATCH : MV_MISMATCH;
 	}
@@ -114,10 +115,7 @@ const char *mv_policy_name(enum mv_policy policy)
 }
 
 /* Each outcome's words: in log lines, and as the token of the report and the trace event. */
-static const struct {
-	const char *name;
-	const char *token;
-} mv_outcome_words[] = {
+static const struct mv_words mv_outcome_words[] = {
 	[MV_MATCH] = { "match", "match" },
 	[MV_MISMATCH] = { "mismatch", "mismatch" },
 	[MV_MISSING] = { "missing", "missing" },

@@ -61,9 +61,11 @@ struct modver_dry_run {
 	int err;
 };
 
-/* Decide one symbol as a load would, against the live kernel; @kind is "symbol" or "entry". */
-static void modver_dry_check(struct modver_dry_run *d, const char *sym, const char *kind,
-			     bool weak)
+/*
+ * Decide one symbol as a load would, against the live kernel: @asked, a check the loader makes
+ * (a "symbol" line, counted); otherwise a table entry it never asks about (an "entry" line).
+ */
+static void modver_dry_check(struct modver_dry_run *d, const char *sym, bool asked, bool weak)
 {
 	struct mv_verdict v;
 	struct mv_entry e;
@@ -86,41 +88,33 @@ static void modver_dry_check(struct modver_dry_run *d, const char *sym, const ch
 	}
 	if (!found && weak)
 		return;		/* the loader leaves an unresolved weak symbol at 0, unchecked */
-	mv_verify_symbol(&d->tables, &d->cursor, sym, has_crc ? &crc : NULL, d->policy,
-			 d->force_layout, &v);
-	mv_rules_apply(d->rules ? &d->rules->rules : NULL, d->name, sym, d->force_layout, &v);
-	if (!found) {
+	if (found) {
+		mv_verify_symbol(&d->tables, &d->cursor, sym, has_crc ? &crc : NULL, d->policy,
+				 d->force_layout, &v);
+		mv_rules_apply(d->rules ? &d->rules->rules : NULL, d->name, sym, d->force_layout,
+			       &v);
+	} else {
 		/* As a load would: "Unknown symbol", before any version check. */
 		memset(&v, 0, sizeof(v));
 		v.outcome = MV_UNRESOLVED;
 		v.action = mv_decide(MV_UNRESOLVED, d->policy, false, d->force_layout);
 	}
-	if (d->tables.kind == MV_TABLE_BASIC || d->tables.kind == MV_TABLE_EXTENDED) {
-		if (mv_lookup(&d->tables, &d->cursor, sym, &e)) {
-			v.has_module_crc = true;
-			v.module_crc = e.crc;
-			if (d->asked)
-				__set_bit(e.index, d->asked);
-		}
+	/* Unresolved and unversioned verdicts looked nothing up: show the module's CRC anyway. */
+	if (!v.has_module_crc && mv_lookup(&d->tables, &d->cursor, sym, &e)) {
+		v.has_module_crc = true;
+		v.module_crc = e.crc;
+		v.entry = e.index;
 	}
-	if (kind[0] == 's')
+	if (v.has_module_crc && d->asked)
+		__set_bit(v.entry, d->asked);
+	if (asked)
 		mv_tally_add(&d->tally, &v);
-	modver_record_add(d->rec, kind, d->name, sym, &v);
+	modver_record_add(d->rec, asked ? "symbol" : "entry", d->name, sym, &v);
 }
 
 static void modver_dry_undefined(const char *name, bool weak, void *arg)
 {
-	modver_dry_check(arg, name, "symbol", weak);
-}
-
-/* Is @image a .ko.xz or .ko.zst?  The loader decompresses those itself; the dry run does not. */
-static bool modver_dry_compressed(const u8 *image, size_t len)
-{
-	static const u8 xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
-	static const u8 zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
-
-	return (len >= sizeof(xz_magic) && !memcmp(image, xz_magic, sizeof(xz_magic))) ||
-	       (len >= sizeof(zstd_magic) && !memcmp(image, zstd_magic, sizeof(zstd_magic)));
+	modver_dry_check(arg, name, true, weak);
 }
 
 /* Render the answer for the image written so far; called with modver_dry_run_mutex held. */
@@ -138,7 +132,7 @@ static int modver_dry_answer_build(void)
 	int ret;
 
 	if (mv_image_check(d.image, d.len, &why)) {
-		if (modver_dry_compressed(d.image, d.len))
+		if (mv_image_compression(d.image, d.len))
 			why = "compressed: decompress it first, as modver-dump --live does";
 		pr_info("dry run: not a module image (%s)\n", why);
 		return -ENOEXEC;
@@ -162,7 +156,7 @@ static int modver_dry_answer_build(void)
 	ret = modver_lookup_begin();
 	if (ret)
 		goto free;
-	modver_dry_check(&d, MV_LAYOUT_SYMBOL, "symbol", false);
+	modver_dry_check(&d, MV_LAYOUT_SYMBOL, true, false);
 	if (mv_undefined_symbols(d.image, d.len, modver_dry_undefined, &d)) {
 		pr_info("dry run: %s: no usable symbol table; the loader would refuse it\n",
 			d.name);
@@ -172,7 +166,7 @@ static int modver_dry_answer_build(void)
 	memset(&walk, 0, sizeof(walk));
 	for (i = 0; !d.err && i < d.tables.count && mv_entry_at(&d.tables, &walk, &e); i++)
 		if (!d.asked || !test_bit(e.index, d.asked))
-			modver_dry_check(&d, e.name, "entry", false);
+			modver_dry_check(&d, e.name, false, false);
 	modver_lookup_end();
 	ret = d.err;
 	if (ret)

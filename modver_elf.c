@@ -11,6 +11,27 @@ static bool mv_elf_range_ok(u64 len, u64 off, u64 size)
 }
 
 /**
+ * mv_image_compression() - is @image a compressed module file (.ko.xz, .ko.zst)?
+ * @image: the file's bytes
+ * @len: their number
+ *
+ * The loader decompresses such files itself (CONFIG_MODULE_DECOMPRESS); they are told by content.
+ *
+ * Return: "xz" or "zstd", or NULL for anything else.
+ */
+const char *mv_image_compression(const void *image, u64 len)
+{
+	static const u8 xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+	static const u8 zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+	if (len >= sizeof(xz_magic) && !memcmp(image, xz_magic, sizeof(xz_magic)))
+		return "xz";
+	if (len >= sizeof(zstd_magic) && !memcmp(image, zstd_magic, sizeof(zstd_magic)))
+		return "zstd";
+	return NULL;
+}
+
+/**
  * mv_section() - the first section called @name whose contents lie inside the image
  * @image: the image; mv_image_check() must have accepted it
  * @len: its length

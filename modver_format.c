@@ -44,17 +44,23 @@ enum mv_action mv_tally_decision(const struct mv_tally *t)
 	return t->admitted_offences ? MV_ADMIT_TAINT : MV_ADMIT;
 }
 
+/* Each action's words: in log lines, and as the token of the report and the trace event. */
+static const struct mv_words mv_action_words[] = {
+	[MV_ADMIT] = { "admitted", "admit" },
+	[MV_ADMIT_TAINT] = { "admitted, tainted F", "admit_taint" },
+	[MV_REFUSE] = { "refused", "refuse" },
+};
+
 const char *mv_action_name(enum mv_action action)
 {
-	switch (action) {
-	case MV_REFUSE:
-		return "refused";
-	case MV_ADMIT_TAINT:
-		return "admitted, tainted F";
-	case MV_ADMIT:
-		break;
-	}
-	return "admitted";
+	return (unsigned int)action < ARRAY_SIZE(mv_action_words) ?
+	       mv_action_words[action].name : "?";
+}
+
+const char *mv_action_token(enum mv_action action)
+{
+	return (unsigned int)action < ARRAY_SIZE(mv_action_words) ?
+	       mv_action_words[action].token : "?";
 }
 
 /* No table and a malformed table are reported once per module, not per symbol. */
@@ -193,20 +199,6 @@ void mv_format_summary(char *buf, size_t size, const char *module, const struct 
 		 "%s: summary: checked %u, matched %u, mismatched %u, missing %u, unversioned %u, table %s, policy %s: %s%s",
 		 module, t->checked, t->matched, t->mismatched, t->missing, t->unversioned,
 		 mv_table_kind_name(kind), mv_policy_name(policy), mv_action_name(decision), later);
-}
-
-/* Report tokens: the same words as the trace event's. */
-const char *mv_action_token(enum mv_action action)
-{
-	switch (action) {
-	case MV_REFUSE:
-		return "refuse";
-	case MV_ADMIT_TAINT:
-		return "admit_taint";
-	case MV_ADMIT:
-		break;
-	}
-	return "admit";
 }
 
 /* Append to a line being built in @buf (@size bytes, @*n used); output past the end is dropped. */

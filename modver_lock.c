@@ -130,14 +130,21 @@ MODULE_PARM_DESC(lock,
 static atomic_t modver_delete_inflight = ATOMIC_INIT(0);
 
 /*
- * The delete_module entry of a locked modver: a call naming modver, or one whose name cannot be
- * read without faulting, runs with an extra reference on modver, which makes the kernel's
- * delete_module() fail.  Kprobe context, must not fault.  Returns whether the call is ours.
+ * kretprobe entry of a delete_module system call wrapper; kprobe context, must not fault.  While
+ * locked, every call runs with an extra reference on modver, which makes the kernel's
+ * delete_module() fail if the call names modver; ri->data says whether it does (a name that
+ * cannot be read without faulting is not taken for ours).  @compat: the 32-bit entry.
+ *
+ * Return: 0 to run the return handler; non-zero (not locked) for none.
  */
-static bool modver_delete_guard(const char __user *uname)
+static int modver_delete_guard(struct kretprobe_instance *ri, struct pt_regs *regs, bool compat)
 {
+	const struct pt_regs *uregs = (const void *)modver_arch_argument(regs, 0);
 	char name[sizeof(KBUILD_MODNAME)];
+	const char __user *uname;
 
+	if (!modver_is_locked() || !uregs)
+		return 1;
 	/*
 	 * A call that finds no free instance runs unprobed: before that can happen, fall back to
 	 * the standing reference.
@@ -145,32 +152,21 @@ static bool modver_delete_guard(const char __user *uname)
 	if (atomic_inc_return(&modver_delete_inflight) >= MODVER_DELETE_MAXACTIVE - 1)
 		modver_lock_pin();
 	__module_get(THIS_MODULE);
-	return !copy_from_user_nofault(name, uname, sizeof(name)) &&
-	       !memcmp(name, KBUILD_MODNAME, sizeof(name));
+	uname = (const char __user *)modver_arch_syscall_arg0(uregs, compat);
+	*(bool *)ri->data = !copy_from_user_nofault(name, uname, sizeof(name)) &&
+			    !memcmp(name, KBUILD_MODNAME, sizeof(name));
+	return 0;
 }
 
-/* kretprobe entry handlers of the system call wrappers; non-zero: not locked, no return probe. */
 static int modver_delete_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	const struct pt_regs *uregs = (const void *)modver_arch_argument(regs, 0);
-
-	if (!modver_is_locked() || !uregs)
-		return 1;
-	*(bool *)ri->data =
-		modver_delete_guard((const char __user *)modver_arch_syscall_arg0(uregs));
-	return 0;
+	return modver_delete_guard(ri, regs, false);
 }
 
 #ifdef MODVER_ARCH_SYS_DELETE_MODULE_COMPAT
 static int modver_delete_compat_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	const struct pt_regs *uregs = (const void *)modver_arch_argument(regs, 0);
-
-	if (!modver_is_locked() || !uregs)
-		return 1;
-	*(bool *)ri->data =
-		modver_delete_guard((const char __user *)modver_arch_compat_syscall_arg0(uregs));
-	return 0;
+	return modver_delete_guard(ri, regs, true);
 }
 #endif
 

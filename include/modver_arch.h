@@ -37,11 +37,14 @@ static inline unsigned long modver_arch_argument(struct pt_regs *regs, unsigned 
 	return regs_get_kernel_argument(regs, n);
 }
 
-/* The first argument of a system call, from the user registers its wrapper receives. */
-static inline unsigned long modver_arch_syscall_arg0(const struct pt_regs *uregs)
+/*
+ * The first argument of a system call, from the user registers its wrapper receives: rdi, or ebx
+ * for the 32-bit entry (@compat) on x86_64; x0 on arm64, whose 32-bit tasks share the wrapper.
+ */
+static inline unsigned long modver_arch_syscall_arg0(const struct pt_regs *uregs, bool compat)
 {
 #ifdef CONFIG_X86_64
-	return uregs->di;
+	return compat ? (u32)uregs->bx : uregs->di;
 #else
 	return uregs->regs[0];
 #endif
@@ -50,12 +53,8 @@ static inline unsigned long modver_arch_syscall_arg0(const struct pt_regs *uregs
 /* The system call wrapper of delete_module(): long NAME(const struct pt_regs *uregs). */
 #ifdef CONFIG_X86_64
 #define MODVER_ARCH_SYS_DELETE_MODULE	"__x64_sys_delete_module"
-/* 32-bit processes (CONFIG_IA32_EMULATION) enter through their own wrapper; argument 0 in ebx. */
+/* 32-bit processes (CONFIG_IA32_EMULATION) enter through their own wrapper. */
 #define MODVER_ARCH_SYS_DELETE_MODULE_COMPAT	"__ia32_sys_delete_module"
-static inline unsigned long modver_arch_compat_syscall_arg0(const struct pt_regs *uregs)
-{
-	return (u32)uregs->bx;
-}
 #else
 #define MODVER_ARCH_SYS_DELETE_MODULE	"__arm64_sys_delete_module"
 #endif

@@ -35,12 +35,19 @@ enum mv_action {
 
 struct mv_rule;
 
+/* A word for a value: as it reads in log lines, and as the report's and trace event's token. */
+struct mv_words {
+	const char *name;
+	const char *token;
+};
+
 struct mv_verdict {
 	enum mv_outcome outcome;
 	enum mv_action action;
 	bool layout;		/* the symbol is module_layout */
 	bool has_module_crc;
 	bool has_kernel_crc;
+	u32 entry;		/* the table entry, when has_module_crc */
 	u64 module_crc;
 	u32 kernel_crc;
 	const struct mv_rule *rule;	/* the rule that decided, NULL: the global policy */

@@ -11,6 +11,7 @@
 
 typedef void (*mv_symbol_fn)(const char *name, bool weak, void *arg);
 
+const char *mv_image_compression(const void *image, u64 len);
 const struct elf64_shdr *mv_section(const void *image, u64 len, const char *name);
 const char *mv_modinfo(const void *image, u64 len, const char *tag, char *buf, size_t size);
 int mv_undefined_symbols(const void *image, u64 len, mv_symbol_fn fn, void *arg);

@@ -31,6 +31,11 @@ lacks() {
 	checks=$((checks + 1))
 	! grep -qF -- "$1" <<<"$B" || fail "unexpected line: $(grep -F -m1 -- "$1" <<<"$B")"
 }
+# lines_are N REGEX WHY: exactly N lines of the scenario match the extended REGEX.
+lines_are() {
+	checks=$((checks + 1))
+	[ "$(grep -cE -- "$2" <<<"$B")" = "$1" ] || fail "$3"
+}
 # rcs EXPECTED...: the exit codes of the scenario's commands, in order; "!0" means any failure.
 rcs() {
 	local got want i
@@ -399,9 +404,7 @@ has "modver: rules rejected, line 2 'b': a rule needs a pattern and an action; t
 has "@@OUT drm_* warn"
 has "@@OUT module:nvidia* log"
 lacks "@@OUT mv_* allow"
-checks=$((checks + 1))
-[ "$(grep -cE '^@@OUT [^ ]+ (refuse|warn|log|allow)$' <<<"$B")" = 2 ] ||
-	fail "the read-back list is not exactly the two good rules"
+lines_are 2 '^@@OUT [^ ]+ (refuse|warn|log|allow)$' "the read-back list is not exactly the two good rules"
 verdict rules/reject "bad lists rejected whole with -EINVAL, naming the line; the old list stays"
 
 # field LINE KEY: the value of KEY= in a report line.
@@ -530,9 +533,8 @@ if [ -n "$B" ]; then
 	has "@@OUT refuse"
 	has "@@OUT mv_* refuse"
 	has "@@OUT x* refuse"
-	checks=$((checks + 1))
-	[ "$(grep -c 'rules change refused: the kernel is locked down' <<<"$B")" = 2 ] ||
-		fail "expected two refused rule lists (a relaxing rule, a rule in force dropped)"
+	lines_are 2 'rules change refused: the kernel is locked down' \
+		"expected two refused rule lists (a relaxing rule, a rule in force dropped)"
 	verdict lockdown "under lockdown=integrity: weaker policy, relaxing or dropped rules and force_module_layout refused; stricter changes pass"
 fi
 

@@ -140,13 +140,14 @@ static int unzstd(const u8 *in, u64 in_len, u8 **out, u64 *out_len)
 #endif
 
 /* .ko.xz or .ko.zst; the static guest build (for the QEMU tests) reads plain modules only. */
-static int decompress(bool xz, const u8 *in, u64 in_len, u8 **out, u64 *out_len)
+static int decompress(const char *format, const u8 *in, u64 in_len, u8 **out, u64 *out_len)
 {
 #ifdef KO_NO_COMPRESSION
-	(void)xz, (void)in, (void)in_len, (void)out, (void)out_len;
+	(void)format, (void)in, (void)in_len, (void)out, (void)out_len;
 	return -EOPNOTSUPP;
 #else
-	return xz ? unxz(in, in_len, out, out_len) : unzstd(in, in_len, out, out_len);
+	return !strcmp(format, "xz") ? unxz(in, in_len, out, out_len) :
+				       unzstd(in, in_len, out, out_len);
 #endif
 }
 
@@ -161,9 +162,8 @@ static int decompress(bool xz, const u8 *in, u64 in_len, u8 **out, u64 *out_len)
  */
 int ko_image_read(const char *path, struct ko_image *img, char *err, size_t errlen)
 {
-	static const u8 xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
-	static const u8 zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
 	u8 *raw = NULL, *plain = NULL;
+	const char *format;
 	u64 raw_len = 0, plain_len = 0;
 	FILE *f = fopen(path, "rb");
 	int ret;
@@ -178,10 +178,9 @@ int ko_image_read(const char *path, struct ko_image *img, char *err, size_t errl
 		snprintf(err, errlen, "%s: cannot read it (or larger than 1 GiB)", path);
 		return ret;
 	}
-	if (raw_len >= sizeof(xz_magic) && !memcmp(raw, xz_magic, sizeof(xz_magic))) {
-		ret = decompress(true, raw, raw_len, &plain, &plain_len);
-	} else if (raw_len >= sizeof(zstd_magic) && !memcmp(raw, zstd_magic, sizeof(zstd_magic))) {
-		ret = decompress(false, raw, raw_len, &plain, &plain_len);
+	format = mv_image_compression(raw, raw_len);
+	if (format) {
+		ret = decompress(format, raw, raw_len, &plain, &plain_len);
 	} else {
 		plain = raw;
 		plain_len = raw_len;
