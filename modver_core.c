@@ -12,16 +12,26 @@
  * context and may sleep.
  *
  * The replacement reads the candidate's version table straight from the image the loader holds
- * (info->hdr, info->len: the only load_info fields modver trusts, and only after validating them),
- * classifies the symbol (match, mismatch, missing, no table, unversioned export) and applies the
- * policy (modver_policy.c).  If the image cannot be walked, the pre-handler lets the kernel's own
- * check run instead, and counts that.
+ * (info->hdr, info->len: load_info fields whose offsets modver_layout.c verifies against the
+ * kernel's BTF at init), classifies the symbol (match, mismatch, missing, no table, malformed,
+ * unversioned export) and applies the policy (modver_policy.c).  Once the probe fires, modver
+ * decides: an image it cannot walk is malformed, refused under refuse, and its module_layout is
+ * unverifiable, so refused under every policy.  Only a load_info pointer that cannot be one is
+ * left to the kernel's own check, and that is logged.
  *
- * A kretprobe on load_module() brackets each load: its entry handler links a per-load record (kept
- * in the kretprobe instance, so nothing is allocated) on a list keyed by the loading task, the
- * replacement finds it there, and the return handler prints the load's one summary line.  A task is
- * inside at most one load_module() at a time, and several tasks can be inside at once, so the list
- * has a lock; a record's other fields belong to its task alone.
+ * The table is the one the kernel would read, chosen the loader's way: a kretprobe on
+ * load_module() sees each load begin, before the loader rewrites the section headers, and records
+ * which sections find_sec() will select and whether the load ignores modversions (its flags).  The
+ * same entry handler links a per-load record (kept in the kretprobe instance, so nothing is
+ * allocated) on a list keyed by the loading task; the replacement finds it there, and the return
+ * handler prints the load's one summary line.  A task is inside at most one load_module() at a
+ * time, and several tasks can be inside at once, so the list has a lock; a record's other fields
+ * belong to its task alone.  A load the kretprobe missed (out of instances) has its selection
+ * inferred from the rewritten headers instead (mv_select_rewritten()).
+ *
+ * The loader may ask about one symbol more than once in a load (resolve_symbol_wait() retries
+ * while the exporter is still coming): each time is decided, but counted, logged, reported and
+ * traced once.
  *
  * Unload safety: the pre-handler takes a reference on modver before redirecting and the replacement
  * drops it as its last action, so rmmod cannot remove modver while a replacement call is pending.
@@ -29,6 +39,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -37,6 +48,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <uapi/linux/module.h>
 
 #include "modver.h"
 #include "modver_arch.h"
@@ -68,26 +80,47 @@ static struct modver_load *modver_load_of(struct task_struct *task)
 	return found;
 }
 
-/* kretprobe entry handler of load_module(); kprobe context. */
+/*
+ * kretprobe entry handler of load_module(info, uargs, flags); kprobe context.  The loader has
+ * copied the image (info->hdr, info->len) but not yet validated or rewritten it: the selection is
+ * made only if the image can be walked, and confirmed again when the checks come.
+ */
 static int modver_load_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	const struct modver_load_info *info = (void *)modver_arch_argument(regs, 0);
+	int load_flags = (int)modver_arch_argument(regs, 2);
 	struct modver_load *load = (struct modver_load *)ri->data;
 	unsigned long flags;
+	const char *why;
 
 	memset(load, 0, sizeof(*load));
 	load->task = current;
 	load->tracked = true;
+	if (info && mv_image_check(info->hdr, info->len, &why) == 0) {
+		mv_select_loader(info->hdr, MODVER_KERNEL_FORMAT,
+				 load_flags & MODULE_INIT_IGNORE_MODVERSIONS, &load->selection);
+		load->selected = true;
+	}
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
 	list_add(&load->node, &modver_loads);
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
 	return 0;
 }
 
-/* Drop what a load holds (index, rules, an unpublished record). Any context. */
+/* Drop what a load holds (indexes, rules, an unpublished record). Any context. */
 static void modver_load_release(struct modver_load *load)
 {
+	unsigned int i;
+
 	kfree(load->index_mem);
 	load->index_mem = NULL;
+	bitmap_free(load->seen);
+	load->seen = NULL;
+	for (i = 0; i < ARRAY_SIZE(load->extra_index_mem); i++) {
+		kfree(load->extra_index_mem[i]);
+		load->extra_index_mem[i] = NULL;
+	}
+	load->extra_count = 0;
 	modver_rules_put(load->rules);
 	load->rules = NULL;
 	modver_record_put(load->record);
@@ -137,32 +170,128 @@ static struct kretprobe modver_load_probe = {
 	.maxactive = MODVER_MAX_CONCURRENT_LOADS,
 };
 
-/*
- * First check of a load (or any check of an untracked one): read the tables, fix the policy and
- * the rules, start the report record, and for a tracked load index the table, so that lookups stay
- * O(1) whatever order the loader asks in.  Process context, may sleep.  Without memory for the
- * index, lookups scan from the first entry, as the kernel's check does.
- */
-static void modver_load_start(struct modver_load *load, const struct modver_load_info *info)
+/* Index @t in memory of its own (kmalloc into *@mem), if it is large enough to want one. */
+static void modver_index(struct mv_tables *t, void **mem)
 {
-	u64 index_bytes;
+	u64 bytes = mv_index_bytes(t);
 
-	strscpy(load->name, info->name ? info->name : "(unnamed)", sizeof(load->name));
+	if (bytes)
+		*mem = kmalloc(bytes, GFP_KERNEL | __GFP_NOWARN);
+	mv_index_build(t, *mem, bytes);
+}
+
+/* The module's name as the loader found it, if it lies inside the image; else a placeholder. */
+static void modver_load_name(struct modver_load *load, const struct modver_load_info *info)
+{
+	const char *base = info->hdr, *name = info->name;
+
+	if (name && name >= base && name < base + info->len &&
+	    memchr(name, '\0', base + info->len - name))
+		strscpy(load->name, name, sizeof(load->name));
+	else
+		strscpy(load->name, "(unnamed)", sizeof(load->name));
+}
+
+/*
+ * The table the kernel reads for this load, and for tables=all every other table the image
+ * carries.  @mod: check_version()'s argument; at a load's first check (module_layout) it is the
+ * loader's info->mod, which confirms that load_info is laid out as modver reads it.
+ */
+static void modver_load_tables(struct modver_load *load, const struct modver_load_info *info,
+			       const struct module *mod, bool layout)
+{
+	const enum mv_table_kind formats[] = { MV_TABLE_BASIC, MV_TABLE_EXTENDED };
+	struct mv_selection selection;
+	struct mv_tables *x;
+	const char *why;
+	unsigned int i;
+
+	memset(&load->tables, 0, sizeof(load->tables));
+	if (mv_image_check(info->hdr, info->len, &why) != 0)
+		goto malformed;
+	why = "load_info is not laid out as modver reads it";
+	if (layout && info->mod != mod)
+		goto malformed;
+	if (load->selected) {
+		why = "version sections differ from those the loader selected";
+		if (!mv_selection_confirm(info->hdr, &load->selection))
+			goto malformed;
+		selection = load->selection;
+	} else if (mv_select_rewritten(info->hdr, MODVER_KERNEL_FORMAT, &selection,
+				       &why) != 0) {
+		goto malformed;
+	}
+	mv_tables_read(info->hdr, info->len, MODVER_KERNEL_FORMAT, &selection, &load->tables);
+	if (!load->tables_all || load->tables.kind == MV_TABLE_MALFORMED || selection.forced)
+		return;
+	for (i = 0; i < ARRAY_SIZE(formats); i++) {
+		x = &load->extra[load->extra_count];
+		mv_tables_find_format(info->hdr, info->len, formats[i], x);
+		if (x->kind == MV_TABLE_MALFORMED) {
+			load->tables = *x;	/* any table in doubt puts the load in doubt */
+			return;
+		}
+		if (x->kind == MV_TABLE_NONE || x->section == load->tables.section)
+			continue;
+		modver_index(x, &load->extra_index_mem[load->extra_count]);
+		if (x->kind == MV_TABLE_MALFORMED) {
+			load->tables = *x;
+			return;
+		}
+		mv_cursor_init(x, &load->extra_cursor[load->extra_count]);
+		load->extra_count++;
+	}
+	return;
+malformed:
+	load->tables.kind = MV_TABLE_MALFORMED;
+	load->tables.error = why;
+}
+
+/*
+ * First check of a load (or any check of an untracked one): fix the policy and the rules, start
+ * the report record, read the tables and, for a tracked load, index the kernel's table so that
+ * lookups stay O(1) whatever order the loader asks in.  Process context, may sleep.  Without
+ * memory for the index, lookups scan from the first entry, as the kernel's check does.
+ */
+static void modver_load_start(struct modver_load *load, const struct modver_load_info *info,
+			      const struct module *mod, bool layout)
+{
 	modver_load_release(load);
+	modver_load_name(load, info);
 	load->policy = modver_policy_now();
 	load->force_layout = modver_force_layout_now();
+	load->tables_all = modver_tables_all_now();
 	load->rules = modver_rules_get();
 	load->start_time_ns = ktime_get_real_ns();
 	if (load->tracked)
 		load->record = modver_record_new();
 	load->image = info->hdr;
-	mv_tables_find(info->hdr, info->len, &load->tables);
+	modver_load_tables(load, info, mod, layout);
+	if (load->tracked)
+		modver_index(&load->tables, &load->index_mem);
+	else
+		mv_index_build(&load->tables, NULL, 0);
 	mv_cursor_init(&load->tables, &load->cursor);
-	index_bytes = mv_index_bytes(&load->tables);
-	if (load->tracked && index_bytes)
-		load->index_mem = kmalloc(index_bytes, GFP_KERNEL | __GFP_NOWARN);
-	mv_index_build(&load->tables, load->index_mem, index_bytes);
+	if (load->tracked && load->tables.count)
+		load->seen = bitmap_zalloc(load->tables.count, GFP_KERNEL | __GFP_NOWARN);
 	load->started = true;
+}
+
+/*
+ * Has this load decided @sym before?  The loader asks again for a symbol whose exporter is still
+ * coming (resolve_symbol_wait()), and a hostile symbol table may name one symbol twice.  Entries
+ * found in the kernel's table are remembered in a bitmap; other verdicts by the previous name.
+ */
+static bool modver_repeated(struct modver_load *load, const char *sym, const struct mv_verdict *v)
+{
+	bool repeat;
+
+	if (v->has_module_crc && load->seen)
+		repeat = __test_and_set_bit(v->entry, load->seen);
+	else
+		repeat = load->has_last && !strcmp(load->last_symbol, sym);
+	load->has_last = strscpy(load->last_symbol, sym, sizeof(load->last_symbol)) > 0;
+	return repeat;
 }
 
 /*
@@ -177,8 +306,10 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 {
 	u64 start = ktime_get_ns();
 	struct modver_load *load = modver_load_of(current);
+	bool layout = !strcmp(symname, MV_LAYOUT_SYMBOL);
 	struct modver_load untracked;
 	struct mv_verdict verdict;
+	bool repeat;
 
 	if (!load) {
 		/* Not bracketed by the kretprobe (out of instances): decide this call alone. */
@@ -187,13 +318,17 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 	}
 	/* The image does not move during a load; re-read the tables if it ever does. */
 	if (!load->started || load->image != info->hdr)
-		modver_load_start(load, info);
+		modver_load_start(load, info, mod, layout);
 
 	mv_verify_symbol(&load->tables, &load->cursor, symname, crc, load->policy,
 			 load->force_layout, &verdict);
+	repeat = modver_repeated(load, symname, &verdict);
+	mv_verify_more_tables(load->extra, load->extra_cursor, load->extra_count, symname,
+			      load->policy, load->force_layout, &verdict);
 	mv_rules_apply(load->rules ? &load->rules->rules : NULL, load->name, symname,
 		       load->force_layout, &verdict);
-	modver_account(load, mod, symname, &verdict);
+	mv_forbid_forced_load(&verdict, IS_ENABLED(CONFIG_MODULE_FORCE_LOAD));
+	modver_account(load, mod, symname, &verdict, repeat);
 	if (load == &untracked)
 		modver_load_release(load);
 	modver_stat_add(MODVER_STAT_CHECK_NS, ktime_get_ns() - start);
@@ -202,14 +337,17 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 	return verdict.action != MV_REFUSE;
 }
 
-/* kprobe pre-handler on check_version(); kprobe context, preemption disabled. */
+/*
+ * kprobe pre-handler on check_version(); kprobe context, preemption disabled.  Every call is
+ * redirected to modver's check, which decides even an unreadable image; only a load_info pointer
+ * that cannot be one (NULL or misaligned: nothing of it can be read) is left to the kernel.
+ */
 static int modver_check_version_probe(struct kprobe *p, struct pt_regs *regs)
 {
 	const struct modver_load_info *info = (void *)modver_arch_argument(regs, 0);
-	const char *why = "no load_info";
 
-	if (!info || mv_image_check(info->hdr, info->len, &why) != 0) {
-		modver_count_handed_back(info ? info->name : NULL, why);
+	if (!info || !IS_ALIGNED((unsigned long)info, sizeof(void *))) {
+		modver_count_handed_back(info);
 		return 0;	/* the kernel's own check_version() runs */
 	}
 	if (!try_module_get(THIS_MODULE))
@@ -231,6 +369,9 @@ static int __init modver_init(void)
 		pr_err("this kernel has no kprobes (CONFIG_KPROBES=n): cannot replace check_version\n");
 		return -EOPNOTSUPP;
 	}
+	err = modver_layout_verify();
+	if (err)
+		return err;
 	err = modver_stats_init();
 	if (err)
 		return err;

@@ -13,9 +13,10 @@
  * @force_layout: the explicit switch that lets policies other than refuse admit a bad module_layout
  *
  * module_layout is structural: a module whose idea of struct module differs from the kernel's
- * cannot be admitted safely, so a mismatch or missing entry there is refused under every policy
- * unless @force_layout says otherwise. "No table" and a malformed table are unverifiable: refused
- * under refuse (stricter than the stock kernel, which force-loads), admitted and tainted otherwise.
+ * cannot be admitted safely, so a mismatch or missing entry there, or a malformed table that makes
+ * it unverifiable, is refused under every policy unless @force_layout says otherwise.  "No table"
+ * (none, or the load ignores modversions) is refused under refuse (stricter than the stock kernel,
+ * which force-loads), admitted and tainted otherwise, as the kernel's own forced load is.
  * An unresolved symbol (dry run only) is refused: the loader fails the load with "Unknown symbol".
  *
  * Return: the action for this symbol.
@@ -29,11 +30,11 @@ enum mv_action mv_decide(enum mv_outcome outcome, enum mv_policy policy, bool la
 		return MV_ADMIT;
 	case MV_MISMATCH:
 	case MV_MISSING:
+	case MV_MALFORMED:
 		if (layout && !force_layout)
 			return MV_REFUSE;
 		break;
 	case MV_NO_TABLE:
-	case MV_MALFORMED:
 		break;
 	case MV_UNRESOLVED:
 		return MV_REFUSE;	/* the loader refuses it before any version check */
@@ -80,6 +81,65 @@ void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char
 		v->outcome = e.crc == (u64)v->kernel_crc ? MV_MATCH : MV_MISMATCH;
 	}
 	v->action = mv_decide(v->outcome, policy, v->layout, force_layout);
+}
+
+/**
+ * mv_verify_more_tables() - check a verdict against the other tables an image carries
+ * @extra: tables other than the kernel's (tables=all); none malformed
+ * @cursors: a lookup hint for each
+ * @n: how many
+ * @sym: the symbol
+ * @policy: the policy in force for this load
+ * @force_layout: see mv_decide()
+ * @v: the verdict mv_verify_symbol() gave against the kernel's table; made an offence when
+ *	another table disagrees with the kernel's CRC
+ *
+ * Every table must agree with the running kernel: a CRC that differs in any of them is a mismatch,
+ * an entry missing from one a table has is missing.  One table never overrides another.
+ */
+void mv_verify_more_tables(const struct mv_tables *extra, struct mv_cursor *cursors,
+			   unsigned int n, const char *sym, enum mv_policy policy,
+			   bool force_layout, struct mv_verdict *v)
+{
+	struct mv_entry e;
+	unsigned int i;
+
+	if (!v->has_kernel_crc)
+		return;		/* an unversioned export: no table can disagree */
+	for (i = 0; i < n; i++) {
+		if (extra[i].kind != MV_TABLE_BASIC && extra[i].kind != MV_TABLE_EXTENDED)
+			continue;
+		if (!mv_lookup(&extra[i], &cursors[i], sym, &e)) {
+			if (v->outcome == MV_MATCH)
+				v->outcome = MV_MISSING;
+			continue;
+		}
+		if (e.crc == (u64)v->kernel_crc || v->outcome == MV_MISMATCH)
+			continue;
+		v->outcome = MV_MISMATCH;
+		v->has_module_crc = true;
+		v->module_crc = e.crc;
+		v->entry = e.index;
+	}
+	v->action = mv_decide(v->outcome, policy, v->layout, force_layout);
+}
+
+/**
+ * mv_forbid_forced_load() - what a kernel that never force-loads makes of a verdict
+ * @v: a decided verdict (policy and rules applied); an admission despite an offence becomes a
+ *	refusal, marked so that its line says why
+ * @kernel_force_loads: the kernel has CONFIG_MODULE_FORCE_LOAD
+ *
+ * warn and log admit an offence as the kernel's own forced load does (try_to_force_load(): taint
+ * F).  A kernel built without CONFIG_MODULE_FORCE_LOAD refuses every forced load, so there modver
+ * admits none either.
+ */
+void mv_forbid_forced_load(struct mv_verdict *v, bool kernel_force_loads)
+{
+	if (kernel_force_loads || v->action != MV_ADMIT_TAINT)
+		return;
+	v->action = MV_REFUSE;
+	v->no_force_load = true;
 }
 
 static const char *const mv_policy_names[MV_POLICY_COUNT] = {

@@ -8,8 +8,12 @@
  * module_layout first, then each undefined symbol in symbol-table order, as load_module() asks -
  * decided by the policy and rules in force now against the live kernel's CRCs (modver_lookup.c),
  * and an "entry" line for each table entry the loader would never ask about.  The decision is the
- * one a real load of the image would get from modver; the loader's other checks (vermagic, ELF
- * layout, signatures, license) are not made.
+ * one a real load of the image would get from modver.  What an image is follows the loader of the
+ * kernel modver was built for (modver_elf.c): an image it would refuse before any version check,
+ * or one it would read outside of, gets that answer and no record.  As a load does, the dry run
+ * stops asking after a refused module_layout (check_modstruct_version() ends the load) and asks
+ * about every undefined symbol otherwise (simplify_symbols() goes on after a refused one).  The
+ * loader's later checks (vermagic, relocations, signatures, license) are not made.
  *
  * A write at offset 0 starts a new image; further writes must follow on where the last ended.
  * There is one image at a time, serialised by modver_dry_run_mutex: callers that share the file
@@ -24,6 +28,8 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
+
+#include <generated/utsrelease.h>
 
 #include "modver.h"
 #include "modver_elf.h"
@@ -58,6 +64,7 @@ struct modver_dry_run {
 	struct modver_rule_set *rules;
 	struct mv_tally tally;
 	struct modver_record *rec;
+	bool stopped;		/* module_layout refused: the load ends there */
 	int err;
 };
 
@@ -73,7 +80,7 @@ static void modver_dry_check(struct modver_dry_run *d, const char *sym, bool ask
 	u32 crc;
 	int err;
 
-	if (d->err)
+	if (d->err || (asked && d->stopped))
 		return;
 	/* A hostile table can ask for millions of lookups: stay preemptible and killable. */
 	cond_resched();
@@ -99,6 +106,7 @@ static void modver_dry_check(struct modver_dry_run *d, const char *sym, bool ask
 		v.outcome = MV_UNRESOLVED;
 		v.action = mv_decide(MV_UNRESOLVED, d->policy, false, d->force_layout);
 	}
+	mv_forbid_forced_load(&v, IS_ENABLED(CONFIG_MODULE_FORCE_LOAD));
 	/* Unresolved and unversioned verdicts looked nothing up: show the module's CRC anyway. */
 	if (!v.has_module_crc && mv_lookup(&d->tables, &d->cursor, sym, &e)) {
 		v.has_module_crc = true;
@@ -109,12 +117,45 @@ static void modver_dry_check(struct modver_dry_run *d, const char *sym, bool ask
 		__set_bit(v.entry, d->asked);
 	if (asked)
 		mv_tally_add(&d->tally, &v);
+	if (asked && v.layout && v.action == MV_REFUSE)
+		d->stopped = true;
 	modver_record_add(d->rec, asked ? "symbol" : "entry", d->name, sym, &v);
 }
 
 static void modver_dry_undefined(const char *name, bool weak, void *arg)
 {
 	modver_dry_check(arg, name, true, weak);
+}
+
+/*
+ * Would this kernel's loader get as far as check_version() with the image?  Its own rules, for
+ * the release, architecture and struct module modver was built with.  Sets d->len to the length
+ * the loader checks the image against (its signature cut off).
+ */
+static int modver_dry_loader_check(struct modver_dry_run *d)
+{
+	/* Built for the release it runs on (vermagic says so). */
+	const struct mv_loader ld = {
+		.gen = mv_loader_gen_of(UTS_RELEASE),
+		.machine = ELF_ARCH,
+		.module_size = sizeof(struct module),
+	};
+	enum mv_loader_verdict verdict;
+	const char *why;
+
+	if (mv_image_compression(d->image, d->len)) {
+		pr_info("dry run: not a module image (compressed: decompress it first, as modver-dump --live does)\n");
+		return -ENOEXEC;
+	}
+	d->len = mv_image_unsigned_len(d->image, d->len, &why);
+	verdict = why ? MV_LOADER_REFUSES : mv_loader_check(d->image, d->len, &ld, &why);
+	if (verdict == MV_LOADER_LOADS)
+		return 0;
+	if (verdict == MV_LOADER_REFUSES)
+		pr_info("dry run: the loader would refuse it: %s\n", why);
+	else
+		pr_info("dry run: the loader would read outside the image (%s): refused\n", why);
+	return -ENOEXEC;
 }
 
 /* Render the answer for the image written so far; called with modver_dry_run_mutex held. */
@@ -131,17 +172,14 @@ static int modver_dry_answer_build(void)
 	u32 i;
 	int ret;
 
-	if (mv_image_check(d.image, d.len, &why)) {
-		if (mv_image_compression(d.image, d.len))
-			why = "compressed: decompress it first, as modver-dump --live does";
-		pr_info("dry run: not a module image (%s)\n", why);
-		return -ENOEXEC;
-	}
+	ret = modver_dry_loader_check(&d);
+	if (ret)
+		return ret;
 	d.name = mv_modinfo(d.image, d.len, "name", name, sizeof(name)) ?: "(unnamed)";
 	d.rec = modver_record_alloc();
 	if (!d.rec)
 		return -ENOMEM;
-	mv_tables_find(d.image, d.len, &d.tables);
+	mv_tables_find(d.image, d.len, MODVER_KERNEL_FORMAT, &d.tables);
 	index_bytes = mv_index_bytes(&d.tables);
 	if (index_bytes)
 		index_mem = kvmalloc(index_bytes, GFP_KERNEL);
@@ -157,9 +195,9 @@ static int modver_dry_answer_build(void)
 	if (ret)
 		goto free;
 	modver_dry_check(&d, MV_LAYOUT_SYMBOL, true, false);
-	if (mv_undefined_symbols(d.image, d.len, modver_dry_undefined, &d)) {
-		pr_info("dry run: %s: no usable symbol table; the loader would refuse it\n",
-			d.name);
+	if (!d.stopped && !d.err &&
+	    mv_loader_symbols(d.image, d.len, modver_dry_undefined, &d, &why)) {
+		pr_info("dry run: %s: %s: refused\n", d.name, why);
 		d.err = -ENOEXEC;
 	}
 	/* Entries the loader never asks about; without the bitmap every entry is listed. */

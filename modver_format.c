@@ -87,8 +87,13 @@ static void mv_format_why(char *buf, size_t size, const struct mv_verdict *v,
 {
 	/* Why an offence was refused although the policy or rule admits offences. */
 	bool admits = v->rule ? v->rule->action != MV_RULE_REFUSE : policy != MV_POLICY_REFUSE;
-	const char *note = v->action == MV_REFUSE && v->layout && admits ?
-			   ", module_layout is structural" : "";
+	const char *note = "";
+
+	if (v->no_force_load)
+		note = ", this kernel never force-loads (CONFIG_MODULE_FORCE_LOAD=n)";
+	else if (v->action == MV_REFUSE && v->layout && admits)
+		note = v->outcome == MV_MALFORMED ? ", module_layout cannot be verified" :
+						    ", module_layout is structural";
 
 	if (v->rule)
 		snprintf(buf, size, "rule %u '%s%s %s', policy %s%s", v->rule_no,
@@ -137,6 +142,10 @@ void mv_format_table(char *buf, size_t size, const char *module, const struct mv
 	if (v->outcome == MV_MALFORMED)
 		snprintf(buf, size, "%s: malformed version table (%s): %s (%s)", module, t->error,
 			 mv_action_name(v->action), why);
+	else if (t->forced)
+		snprintf(buf, size,
+			 "%s: version table ignored (MODULE_INIT_IGNORE_MODVERSIONS, modprobe --force-modversion): %s (%s)",
+			 module, mv_action_name(v->action), why);
 	else
 		snprintf(buf, size, "%s: no version table: %s (%s)", module,
 			 mv_action_name(v->action), why);

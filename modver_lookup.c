@@ -31,15 +31,6 @@
 #include "modver.h"
 #include "modver_arch.h"
 
-/* The leading fields of the loader's struct find_symbol_arg (kernel/module/internal.h), 6.1-7.3. */
-struct modver_find_symbol_arg {
-	const char *name;
-	bool gplok;
-	bool warn;
-	struct module *owner;
-	const u32 *crc;		/* const s32 * before 6.15: the same bits */
-};
-
 /* The one lookup in flight; written by its task, read by the handlers running in that task. */
 static struct {
 	struct task_struct *task;

@@ -22,6 +22,7 @@
 
 static int modver_policy = MV_POLICY_REFUSE;
 static bool modver_force_layout;
+static bool modver_tables_all;
 
 enum mv_policy modver_policy_now(void)
 {
@@ -31,6 +32,11 @@ enum mv_policy modver_policy_now(void)
 bool modver_force_layout_now(void)
 {
 	return READ_ONCE(modver_force_layout);
+}
+
+bool modver_tables_all_now(void)
+{
+	return READ_ONCE(modver_tables_all);
 }
 
 /*
@@ -99,6 +105,47 @@ module_param_cb(force_module_layout, &modver_force_layout_ops, &modver_force_lay
 MODULE_PARM_DESC(force_module_layout,
 		 "Let warn and log admit a module_layout mismatch (unsafe: struct module differs; default N)");
 
+/*
+ * tables=kernel (default): check the table the running kernel reads, as it selects it.
+ * tables=all: also every other version table the image carries; any disagreement is an offence.
+ */
+static int modver_tables_set(const char *val, const struct kernel_param *kp)
+{
+	size_t len = strcspn(val, "\n");
+	bool all, old = modver_tables_all_now();
+	int err;
+
+	if (len == strlen("all") && !strncmp(val, "all", len)) {
+		all = true;
+	} else if (len == strlen("kernel") && !strncmp(val, "kernel", len)) {
+		all = false;
+	} else {
+		pr_err("invalid tables '%.*s' (expected kernel or all); tables stays %s\n",
+		       (int)len, val, old ? "all" : "kernel");
+		return -EINVAL;
+	}
+	err = modver_change_allowed("tables", old && !all);
+	if (err || old == all)
+		return err;
+	WRITE_ONCE(modver_tables_all, all);
+	pr_notice("tables changed from %s to %s by pid %d (%s)\n", old ? "all" : "kernel",
+		  all ? "all" : "kernel", task_pid_nr(current), current->comm);
+	return 0;
+}
+
+static int modver_tables_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n", modver_tables_all_now() ? "all" : "kernel");
+}
+
+static const struct kernel_param_ops modver_tables_ops = {
+	.set = modver_tables_set,
+	.get = modver_tables_get,
+};
+module_param_cb(tables, &modver_tables_ops, NULL, 0644);
+MODULE_PARM_DESC(tables,
+		 "Which version tables to check: kernel (default: the one this kernel reads) or all (every table the module carries; a disagreement is an offence)");
+
 /* Refusals are errors, offences admitted under warn are warnings, the rest is information. */
 enum modver_severity { MODVER_INFO, MODVER_WARNING, MODVER_ERROR };
 
@@ -149,34 +196,41 @@ static void modver_taint(struct module *mod)
  * @mod: the loader's module (the temporary copy for module_layout, the final one after)
  * @sym: the symbol
  * @v: its verdict
+ * @repeat: the load decided this symbol before: act on it, but count, report and log it once
  *
  * Called from the replacement check_version(), process context, with or without module_mutex.
- * A load logs each offending symbol up to MODVER_REPORT_MAX lines and a table-level offence (no or
- * malformed table) once; a load that modver could not track is rate-limited instead.
+ * A load logs each offending symbol up to MODVER_REPORT_MAX lines (lines an allow rule silences do
+ * not count) and a table-level offence (no or malformed table) once; a load that modver could not
+ * track is rate-limited instead.
  */
 void modver_account(struct modver_load *load, struct module *mod, const char *sym,
-		    const struct mv_verdict *v)
+		    const struct mv_verdict *v, bool repeat)
 {
 	static DEFINE_RATELIMIT_STATE(untracked_rs, 5 * HZ, 20);
 	char line[MV_LINE_MAX];
 
+	if (v->action == MV_ADMIT_TAINT)
+		modver_taint(mod);
+	if (repeat)
+		return;
 	mv_tally_add(&load->tally, v);
 	trace_modver_verdict(load->name, sym, v);
 	if (load->record && v->outcome != MV_MATCH)
 		modver_record_add(load->record, "symbol", load->name, sym, v);
 	if (!load->tracked)
 		modver_count_symbols(&load->tally);	/* no summary will count them */
-	if (v->action == MV_ADMIT_TAINT)
-		modver_taint(mod);
-	if (v->action == MV_ADMIT)
+	if (!mv_format_logged(line, sizeof(line), load->name, sym, &load->tables, v, load->policy,
+			      &load->table_reported))
 		return;
-
-	if (load->tracked ? !mv_verdict_is_table_level(v) && load->reported++ >= MODVER_REPORT_MAX :
-			    !__ratelimit(&untracked_rs))
-		return;
-	if (mv_format_logged(line, sizeof(line), load->name, sym, &load->tables, v, load->policy,
-			     &load->table_reported))
-		modver_log(modver_severity(load->policy, v->rule, v->action), "%s\n", line);
+	if (!mv_verdict_is_table_level(v)) {
+		if (load->tracked ? load->reported >= MODVER_REPORT_MAX :
+				    !__ratelimit(&untracked_rs)) {
+			load->unreported++;
+			return;
+		}
+		load->reported++;
+	}
+	modver_log(modver_severity(load->policy, v->rule, v->action), "%s\n", line);
 }
 
 /* Add a load's symbol verdicts to the cumulative counters, once per load rather than per call. */
@@ -206,8 +260,7 @@ void modver_report_summary(struct modver_load *load, int load_ret)
 		.kind = load->tables.kind,
 		.result = load_ret,
 	};
-	u32 unreported = load->reported > MODVER_REPORT_MAX ?
-			 load->reported - MODVER_REPORT_MAX : 0;
+	u32 unreported = load->unreported;
 	char line[MV_LINE_MAX];
 
 	modver_stat_add(MODVER_STAT_MODULES, 1);
@@ -230,9 +283,9 @@ void modver_report_summary(struct modver_load *load, int load_ret)
 }
 
 /* Called from the check_version() pre-handler: kprobe context. */
-void modver_count_handed_back(const char *name, const char *why)
+void modver_count_handed_back(const void *info)
 {
 	modver_stat_add(MODVER_STAT_HANDED_BACK, 1);
-	pr_warn_ratelimited("%s: image not readable (%s): decision handed back to the kernel's check_version\n",
-			    name ? name : "(unnamed)", why);
+	pr_warn_ratelimited("check_version called with an implausible load_info pointer %p: decision left to the kernel's check_version\n",
+			    info);
 }

@@ -21,11 +21,18 @@ static bool mv_range_ok(u64 len, u64 off, u64 size)
 	return off <= len && size <= len - off;
 }
 
-static const struct elf64_shdr *mv_shdrs(const void *image)
+/*
+ * The ELF header and section headers, copied out: the section header table may sit at any offset
+ * (the loader does not require it to be aligned), so it is never dereferenced in place.
+ */
+static void mv_ehdr(const void *image, struct elf64_hdr *eh)
 {
-	const struct elf64_hdr *eh = image;
+	memcpy(eh, image, sizeof(*eh));
+}
 
-	return (const struct elf64_shdr *)((const u8 *)image + eh->e_shoff);
+static void mv_shdr(const void *image, const struct elf64_hdr *eh, u32 i, struct elf64_shdr *sh)
+{
+	memcpy(sh, (const u8 *)image + eh->e_shoff + (u64)i * sizeof(*sh), sizeof(*sh));
 }
 
 /**
@@ -34,44 +41,47 @@ static const struct elf64_shdr *mv_shdrs(const void *image)
  * @len: its length in bytes (info->len)
  * @why: set to a static reason when the image is rejected
  *
- * Checks only what is needed to find sections by name: the ELF header, the section header table and
- * the section name table. A failure here means modver cannot read this image, not that the module
- * is bad (the kernel has validated the image before it asks for symbol versions): callers hand the
- * decision back to the kernel's own check instead of guessing.
+ * Checks exactly what makes finding sections by name safe, and nothing the loader does not check
+ * itself (elf_validity_check() in 6.1, elf_validity_cache_sechdrs() and
+ * elf_validity_cache_secstrings() from 6.12): the ELF header fits, the magic, the section header
+ * size and table, the section name table's index, bounds, size and final NUL.  ELF class, data
+ * encoding and alignment are not checked because the loader does not check them: an image it
+ * accepts is read here the way it reads it, as native 64-bit ELF.  An image that fails here is
+ * unreadable, and a caller decides it as malformed, never by handing it back.
  *
  * Return: 0 if the image can be walked, -1 otherwise.
  */
 int mv_image_check(const void *image, u64 len, const char **why)
 {
-	const struct elf64_hdr *eh = image;
-	const struct elf64_shdr *strsec;
+	struct elf64_shdr strsec;
+	struct elf64_hdr eh;
 
-	if (!image || len < sizeof(*eh)) {
+	if (!image || len < sizeof(eh)) {
 		*why = "image shorter than an ELF header";
 		return -1;
 	}
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) {
+	mv_ehdr(image, &eh);
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
 		*why = "no ELF magic";
 		return -1;
 	}
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != MV_ELFDATA_NATIVE) {
-		*why = "not a native 64-bit ELF image";
-		return -1;
-	}
-	if (eh->e_shentsize != sizeof(struct elf64_shdr) || eh->e_shnum == 0 ||
-	    eh->e_shoff % 8 != 0 ||
-	    !mv_range_ok(len, eh->e_shoff, (u64)eh->e_shnum * sizeof(struct elf64_shdr))) {
+	if (eh.e_shentsize != sizeof(struct elf64_shdr) || eh.e_shoff >= len ||
+	    (u64)eh.e_shnum * sizeof(struct elf64_shdr) > len - eh.e_shoff) {
 		*why = "section header table outside the image";
 		return -1;
 	}
-	if (eh->e_shstrndx == SHN_UNDEF || eh->e_shstrndx >= eh->e_shnum) {
+	if (eh.e_shstrndx == SHN_UNDEF || eh.e_shstrndx >= eh.e_shnum) {
 		*why = "no section name table";
 		return -1;
 	}
-	strsec = &mv_shdrs(image)[eh->e_shstrndx];
-	if (strsec->sh_type == SHT_NOBITS ||
-	    !mv_range_ok(len, strsec->sh_offset, strsec->sh_size)) {
+	mv_shdr(image, &eh, eh.e_shstrndx, &strsec);
+	if (!mv_range_ok(len, strsec.sh_offset, strsec.sh_size)) {
 		*why = "section name table outside the image";
+		return -1;
+	}
+	if (strsec.sh_size == 0 ||
+	    ((const char *)image)[strsec.sh_offset + strsec.sh_size - 1] != '\0') {
+		*why = "section name table empty or not NUL-terminated";
 		return -1;
 	}
 	return 0;
@@ -144,71 +154,244 @@ static const char *mv_parse_extended(const u8 *crcs, u64 crcs_size, const char *
 	return NULL;
 }
 
-/**
- * mv_tables_find_format() - locate and validate one format's version table of a module image
- * @image: start of the ELF image
- * @len: its length in bytes
- * @format: MV_TABLE_BASIC or MV_TABLE_EXTENDED for that format alone; MV_TABLE_NONE for the one
- *	the kernel uses (see mv_tables_find())
- * @t: result; t->kind says which table is in use, or why none can be trusted
- *
- * Sections are found by name, never through the loader's private section indices.
- */
-void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format,
-			   struct mv_tables *t)
+/* Is section @sh named exactly @want?  @eh/@strsec: an image mv_image_check() accepted. */
+static bool mv_section_named(const void *image, const struct elf64_shdr *strsec,
+			     const struct elf64_shdr *sh, const char *want)
 {
-	static const char *const wanted[] = { MV_SEC_BASIC, MV_SEC_EXT_CRCS, MV_SEC_EXT_NAMES };
-	const struct elf64_shdr *found[3] = { NULL, NULL, NULL };
-	const struct elf64_hdr *eh = image;
-	const struct elf64_shdr *shdrs, *strsec;
-	const u8 *base = image;
-	const char *names, *why;
-	unsigned int i, w;
+	return mv_section_is((const char *)image + strsec->sh_offset, strsec->sh_size, sh->sh_name,
+			     want);
+}
 
-	memset(t, 0, sizeof(*t));
-	if (mv_image_check(image, len, &why) != 0)
-		goto malformed;
-	shdrs = mv_shdrs(image);
-	strsec = &shdrs[eh->e_shstrndx];
-	names = (const char *)base + strsec->sh_offset;
+/*
+ * The loader's find_sec(): the first section after the null one that has SHF_ALLOC and the name
+ * @want; 0 when there is none.  On an image the loader has not rewritten yet.  Sets *@undefined
+ * when the loader would compare a name outside the section name table on the way (6.1 checks
+ * sh_name only where it reads it as a name it keeps, not on SHT_NOBITS sections): what it then
+ * selects is undefined.
+ */
+static u32 mv_find_sec(const void *image, const struct elf64_hdr *eh,
+		       const struct elf64_shdr *strsec, const char *want, bool *undefined)
+{
+	struct elf64_shdr sh;
+	u32 i;
 
 	for (i = 1; i < eh->e_shnum; i++) {
-		const struct elf64_shdr *sh = &shdrs[i];
-
-		for (w = 0; w < 3; w++)
-			if (mv_section_is(names, strsec->sh_size, sh->sh_name, wanted[w]))
-				break;
-		if (w == 3)
+		mv_shdr(image, eh, i, &sh);
+		if (!(sh.sh_flags & SHF_ALLOC))
 			continue;
-		why = "duplicate version section";
-		if (found[w])
-			goto malformed;
-		why = "version section without contents (SHT_NOBITS)";
-		if (sh->sh_type == SHT_NOBITS)
-			goto malformed;
-		why = "version section outside the image";
-		if (!mv_range_ok(len, sh->sh_offset, sh->sh_size))
-			goto malformed;
-		found[w] = sh;
+		if (sh.sh_name >= strsec->sh_size) {
+			*undefined = true;
+			return 0;
+		}
+		if (mv_section_named(image, strsec, &sh, want))
+			return i;
 	}
+	return 0;
+}
 
-	if (format == MV_TABLE_BASIC) {
-		found[1] = NULL;
-		found[2] = NULL;
-	} else if (format == MV_TABLE_EXTENDED) {
-		found[0] = NULL;
+/**
+ * mv_select_loader() - the version sections the loader will select for an image
+ * @image: the image as it is before load_module() rewrites its section headers; mv_image_check()
+ *	must have accepted it
+ * @kf: how the running kernel reads version tables
+ * @ignore_modversions: the load's MODULE_INIT_IGNORE_MODVERSIONS flag (modprobe
+ *	--force-modversion): the loader then selects none
+ * @sel: result, in the loader's terms (load_info.index.vers, .vers_ext_crc, .vers_ext_name)
+ *
+ * As setup_load_info() (6.1) and elf_validity_cache_copy() (6.12) or
+ * elf_validity_cache_index_versions() (6.14+) select them: find_sec(), the first SHF_ALLOC section
+ * of each name.  Loaders before 6.14 never look for the extended pair.
+ */
+void mv_select_loader(const void *image, enum mv_kernel_format kf,
+		      bool ignore_modversions, struct mv_selection *sel)
+{
+	struct elf64_shdr strsec;
+	struct elf64_hdr eh;
+
+	memset(sel, 0, sizeof(*sel));
+	sel->forced = ignore_modversions;
+	if (ignore_modversions)
+		return;
+	mv_ehdr(image, &eh);
+	mv_shdr(image, &eh, eh.e_shstrndx, &strsec);
+	sel->vers = mv_find_sec(image, &eh, &strsec, MV_SEC_BASIC, &sel->undefined);
+	if (kf != MV_KERNEL_EXTENDED)
+		return;
+	sel->ext_crcs = mv_find_sec(image, &eh, &strsec, MV_SEC_EXT_CRCS, &sel->undefined);
+	sel->ext_names = mv_find_sec(image, &eh, &strsec, MV_SEC_EXT_NAMES, &sel->undefined);
+}
+
+/*
+ * After rewrite_section_headers() the selected section is the one whose SHF_ALLOC the loader
+ * cleared.  Sets *@index to the section named @want that the loader selected, or 0; sets *@forced
+ * when a section of that name kept SHF_ALLOC (the loader selected none: the load ignores
+ * modversions).  Returns a reason when the headers cannot tell.
+ */
+static const char *mv_infer_one(const void *image, const struct elf64_hdr *eh,
+				const struct elf64_shdr *strsec, const char *want, u32 *index,
+				bool *forced)
+{
+	struct elf64_shdr sh;
+	u32 i, first = 0;
+	bool first_alloc = false;
+
+	*index = 0;
+	for (i = 1; i < eh->e_shnum; i++) {
+		mv_shdr(image, eh, i, &sh);
+		if ((sh.sh_flags & SHF_ALLOC) && sh.sh_name >= strsec->sh_size)
+			return "the loader would read a name outside the section name table";
+		if (!mv_section_named(image, strsec, &sh, want))
+			continue;
+		if (first)
+			return "two sections share a version table's name";
+		first = i;
+		first_alloc = sh.sh_flags & SHF_ALLOC;
 	}
-
-	if (found[1] && found[2])
-		why = mv_parse_extended(base + found[1]->sh_offset, found[1]->sh_size,
-					(const char *)base + found[2]->sh_offset,
-					found[2]->sh_size, t);
-	else if (found[1] || found[2])
-		why = MV_ERR_EXT_HALF;
-	else if (found[0])
-		why = mv_parse_basic(base + found[0]->sh_offset, found[0]->sh_size, t);
+	if (first_alloc)
+		*forced = true;
 	else
-		why = NULL;	/* t->kind stays MV_TABLE_NONE */
+		*index = first;
+	return NULL;
+}
+
+/**
+ * mv_select_rewritten() - the version sections the loader selected, from its rewritten headers
+ * @image: the image during a load, after rewrite_section_headers(); mv_image_check() must have
+ *	accepted it
+ * @kf: how the running kernel reads version tables
+ * @sel: result
+ * @why: set to a static reason when the headers cannot tell
+ *
+ * For a load whose selection was not seen before the rewrite (mv_select_loader()).  The loader
+ * clears SHF_ALLOC on the sections it selected, so a version section that still has it was not
+ * selected: the load ignores modversions.  Two sections of one name are ambiguous.  One case
+ * cannot be told apart: a version section that never had SHF_ALLOC (the loader selected none)
+ * reads as selected.
+ *
+ * Return: 0, or -1 with @why set.
+ */
+int mv_select_rewritten(const void *image, enum mv_kernel_format kf,
+			struct mv_selection *sel, const char **why)
+{
+	struct elf64_shdr strsec;
+	struct elf64_hdr eh;
+	bool forced = false;
+
+	memset(sel, 0, sizeof(*sel));
+	mv_ehdr(image, &eh);
+	mv_shdr(image, &eh, eh.e_shstrndx, &strsec);
+	*why = mv_infer_one(image, &eh, &strsec, MV_SEC_BASIC, &sel->vers, &forced);
+	if (!*why && kf == MV_KERNEL_EXTENDED)
+		*why = mv_infer_one(image, &eh, &strsec, MV_SEC_EXT_CRCS, &sel->ext_crcs, &forced);
+	if (!*why && kf == MV_KERNEL_EXTENDED)
+		*why = mv_infer_one(image, &eh, &strsec, MV_SEC_EXT_NAMES, &sel->ext_names,
+				    &forced);
+	if (*why)
+		return -1;
+	if (forced && (sel->vers || sel->ext_crcs || sel->ext_names)) {
+		*why = "version sections both selected and not selected by the loader";
+		return -1;
+	}
+	sel->forced = forced;
+	return 0;
+}
+
+/**
+ * mv_selection_confirm() - does a selection made before the rewrite match the image now?
+ * @image: the image during a load, after rewrite_section_headers(); mv_image_check() must have
+ *	accepted it
+ * @sel: what mv_select_loader() found when the load began
+ *
+ * The loader clears SHF_ALLOC on every section it selected; one that still has it, or an index
+ * beyond the section table, means the image is not the one the selection was made on.
+ *
+ * Return: true if @sel still describes the image.
+ */
+bool mv_selection_confirm(const void *image, const struct mv_selection *sel)
+{
+	const u32 idx[] = { sel->vers, sel->ext_crcs, sel->ext_names };
+	struct elf64_shdr sh;
+	struct elf64_hdr eh;
+	unsigned int i;
+
+	mv_ehdr(image, &eh);
+	for (i = 0; i < ARRAY_SIZE(idx); i++) {
+		if (!idx[i])
+			continue;
+		if (idx[i] >= eh.e_shnum)
+			return false;
+		mv_shdr(image, &eh, idx[i], &sh);
+		if (sh.sh_flags & SHF_ALLOC)
+			return false;
+	}
+	return true;
+}
+
+/* The contents of section @index, if it has any inside the image; else a reason. */
+static const char *mv_section_data(const void *image, u64 len, const struct elf64_hdr *eh,
+				   u32 index, const u8 **data, u64 *size)
+{
+	struct elf64_shdr sh;
+
+	if (index >= eh->e_shnum)
+		return "version section index beyond the section table";
+	mv_shdr(image, eh, index, &sh);
+	if (sh.sh_type == SHT_NOBITS)
+		return "version section without contents (SHT_NOBITS)";
+	if (!mv_range_ok(len, sh.sh_offset, sh.sh_size))
+		return "version section outside the image";
+	*data = (const u8 *)image + sh.sh_offset;
+	*size = sh.sh_size;
+	return NULL;
+}
+
+/**
+ * mv_tables_read() - read the version table the loader selected
+ * @image: start of the ELF image; mv_image_check() must have accepted it
+ * @len: its length in bytes
+ * @kf: how the running kernel reads version tables
+ * @sel: the loader's selection (mv_select_loader() or mv_select_rewritten())
+ * @t: result; t->kind says which table is in use, or why none can be trusted
+ *
+ * The table check_version() reads: from 6.14 (MV_KERNEL_EXTENDED) the extended pair
+ * when the loader selected it, else __versions; no selected section means no table.  Bytes the
+ * loader would read without checking (a SHT_NOBITS section, one outside the image) and anything
+ * modpost never writes (a size that is not a whole number of entries, an unterminated name, a name
+ * twice: see mv_index_build()) make the table malformed: doubt is decided toward refusing.
+ */
+void mv_tables_read(const void *image, u64 len, enum mv_kernel_format kf,
+		    const struct mv_selection *sel, struct mv_tables *t)
+{
+	const u8 *crcs, *names, *basic;
+	u64 crcs_size, names_size, basic_size;
+	struct elf64_hdr eh;
+	const char *why;
+
+	memset(t, 0, sizeof(*t));
+	mv_ehdr(image, &eh);
+	why = "the loader would read a section name outside the section name table";
+	if (sel->undefined)
+		goto malformed;
+	if (kf == MV_KERNEL_EXTENDED && (sel->ext_crcs || sel->ext_names)) {
+		why = MV_ERR_EXT_HALF;
+		if (!sel->ext_crcs || !sel->ext_names)
+			goto malformed;
+		why = mv_section_data(image, len, &eh, sel->ext_crcs, &crcs, &crcs_size);
+		if (!why)
+			why = mv_section_data(image, len, &eh, sel->ext_names, &names, &names_size);
+		if (!why)
+			why = mv_parse_extended(crcs, crcs_size, (const char *)names, names_size,
+						t);
+		t->section = sel->ext_crcs;
+	} else if (sel->vers) {
+		why = mv_section_data(image, len, &eh, sel->vers, &basic, &basic_size);
+		if (!why)
+			why = mv_parse_basic(basic, basic_size, t);
+		t->section = sel->vers;
+	} else {
+		t->forced = sel->forced;	/* t->kind stays MV_TABLE_NONE */
+		return;
+	}
 	if (!why)
 		return;
 malformed:
@@ -216,17 +399,79 @@ malformed:
 }
 
 /**
- * mv_tables_find() - the version table the kernel uses for a module image
- * @image: start of the ELF image
+ * mv_tables_find() - the version table the loader would use for a module image
+ * @image: start of the ELF image, as a file holds it
  * @len: its length in bytes
+ * @kf: how the kernel in question reads version tables
  * @t: result
  *
- * The extended tables take precedence over __versions when present, as in the kernel; having only
- * one of the two extended sections is malformed.
+ * For an image that is not being loaded (the dry run, modver-dump): selected as a load without
+ * flags would select it, then read as check_version() reads it.
  */
-void mv_tables_find(const void *image, u64 len, struct mv_tables *t)
+void mv_tables_find(const void *image, u64 len, enum mv_kernel_format kf, struct mv_tables *t)
 {
-	mv_tables_find_format(image, len, MV_TABLE_NONE, t);
+	struct mv_selection sel;
+	const char *why;
+
+	if (mv_image_check(image, len, &why) != 0) {
+		mv_malformed(t, why);
+		return;
+	}
+	mv_select_loader(image, kf, false, &sel);
+	mv_tables_read(image, len, kf, &sel, t);
+}
+
+/**
+ * mv_tables_find_format() - one format's version table, found by name alone
+ * @image: start of the ELF image
+ * @len: its length in bytes
+ * @format: MV_TABLE_BASIC or MV_TABLE_EXTENDED
+ * @t: result; t->kind says what was found, or why it cannot be trusted
+ *
+ * What the image carries, whatever the loader selects: the section of that name with or without
+ * SHF_ALLOC, a second section of the same name making it malformed.  For listings (modver-dump)
+ * and for tables=all, which checks every table an image carries.
+ */
+void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format,
+			   struct mv_tables *t)
+{
+	static const char *const wanted[] = { MV_SEC_BASIC, MV_SEC_EXT_CRCS, MV_SEC_EXT_NAMES };
+	u32 found[3] = { 0, 0, 0 };
+	struct elf64_shdr sh, strsec;
+	struct mv_selection sel = { 0 };
+	struct elf64_hdr eh;
+	const char *why;
+	unsigned int w;
+	u32 i;
+
+	memset(t, 0, sizeof(*t));
+	if (mv_image_check(image, len, &why) != 0)
+		goto malformed;
+	mv_ehdr(image, &eh);
+	mv_shdr(image, &eh, eh.e_shstrndx, &strsec);
+	for (i = 1; i < eh.e_shnum; i++) {
+		mv_shdr(image, &eh, i, &sh);
+		for (w = 0; w < ARRAY_SIZE(wanted); w++)
+			if (mv_section_named(image, &strsec, &sh, wanted[w]))
+				break;
+		if (w == ARRAY_SIZE(wanted))
+			continue;
+		why = "duplicate version section";
+		if (found[w])
+			goto malformed;
+		found[w] = i;
+	}
+	if (format == MV_TABLE_BASIC) {
+		sel.vers = found[0];
+		mv_tables_read(image, len, MV_KERNEL_BASIC, &sel, t);
+	} else {
+		sel.ext_crcs = found[1];
+		sel.ext_names = found[2];
+		mv_tables_read(image, len, MV_KERNEL_EXTENDED, &sel, t);
+	}
+	return;
+malformed:
+	mv_malformed(t, why);
 }
 
 static const char *mv_entry_name(const struct mv_tables *t, u32 index, u64 name_off)

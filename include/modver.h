@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 
 #include "modver_format.h"
+#include "modver_mirror.h"
 #include "modver_rules.h"
 
 struct modver_record;
@@ -25,16 +26,18 @@ struct modver_rule_set {
 };
 
 /*
- * The leading fields of the loader's private struct load_info (kernel/module/internal.h).  Their
- * offsets have not changed from 6.1 to 7.3; nothing after them is stable, so nothing after them is
- * read.  hdr/len are validated before use (mv_image_check()).
+ * How this kernel's check_version() reads version tables (modver_table.h): from 6.14 the loader
+ * reads the extended pair whenever a module carries it, whether or not the kernel itself was built
+ * with CONFIG_EXTENDED_MODVERSIONS (which only decides what modpost writes).  Kbuild says which.
  */
-struct modver_load_info {
-	const char *name;
-	struct module *mod;
-	const void *hdr;
-	unsigned long len;
-};
+#ifdef MODVER_LOADER_READS_EXTENDED
+#define MODVER_KERNEL_FORMAT	MV_KERNEL_EXTENDED
+#else
+#define MODVER_KERNEL_FORMAT	MV_KERNEL_BASIC
+#endif
+
+/* Symbol names remembered to recognise the loader asking again (resolve_symbol_wait()). */
+#define MODVER_LAST_SYMBOL_LEN	128
 
 /*
  * One module load in progress. Lives in the kretprobe instance of load_module() (no allocation) and
@@ -47,17 +50,28 @@ struct modver_load {
 	bool started;		/* first check_version call seen: tables parsed, policy fixed */
 	bool table_reported;
 	bool force_layout;
+	bool tables_all;	/* tables=all, fixed at a load's first check */
+	bool selected;		/* @selection was made when load_module() began */
+	bool has_last;
+	struct mv_selection selection;	/* the loader's table choice, before its rewrite */
 	enum mv_policy policy;	/* fixed at a load's first check: a load is decided as one */
 	struct modver_rule_set *rules;	/* likewise; a reference, NULL when there are none */
 	struct modver_record *record;	/* its report record, being built; NULL: none */
 	u64 start_time_ns;	/* wall clock at the first check */
 	const void *image;
 	void *index_mem;	/* the table's hash index (kmalloc), tracked loads only */
-	struct mv_tables tables;
+	struct mv_tables tables;	/* the table the kernel would read */
 	struct mv_cursor cursor;
+	unsigned long *seen;	/* entries of @tables already decided (bitmap); NULL: none */
+	unsigned int extra_count;	/* tables=all: the other tables the image carries */
+	struct mv_tables extra[2];
+	struct mv_cursor extra_cursor[2];
+	void *extra_index_mem[2];
 	struct mv_tally tally;
 	u32 reported;		/* per-symbol lines printed for this load */
+	u32 unreported;		/* per-symbol lines left out once MODVER_REPORT_MAX were printed */
 	char name[MODULE_NAME_LEN];
+	char last_symbol[MODVER_LAST_SYMBOL_LEN];	/* the previous call's symbol */
 };
 
 /* modver_stats.c */
@@ -113,13 +127,17 @@ void modver_lookup_exit(void);
 int modver_dry_run_init(void);
 void modver_dry_run_exit(void);
 
+/* modver_layout.c */
+int modver_layout_verify(void);
+
 /* modver_policy.c */
 enum mv_policy modver_policy_now(void);
 bool modver_force_layout_now(void);
+bool modver_tables_all_now(void);
 void modver_account(struct modver_load *load, struct module *mod, const char *sym,
-		    const struct mv_verdict *v);
+		    const struct mv_verdict *v, bool repeat);
 void modver_report_summary(struct modver_load *load, int load_ret);
 void modver_count_symbols(const struct mv_tally *t);
-void modver_count_handed_back(const char *name, const char *why);
+void modver_count_handed_back(const void *info);
 
 #endif /* MODVER_H */

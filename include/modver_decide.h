@@ -14,8 +14,8 @@ enum mv_outcome {
 	MV_MATCH,		/* module CRC == kernel CRC */
 	MV_MISMATCH,		/* the CRCs differ */
 	MV_MISSING,		/* the module has a table, but no entry for the symbol */
-	MV_NO_TABLE,		/* the module has no version table at all */
-	MV_MALFORMED,		/* the module's table cannot be trusted: decided like MV_NO_TABLE */
+	MV_NO_TABLE,		/* no version table at all, or the load ignores modversions */
+	MV_MALFORMED,		/* the table cannot be trusted: module_layout is unverifiable */
 	MV_UNVERSIONED,		/* the exporter has no CRC */
 	MV_UNRESOLVED,		/* dry run: no loaded code exports it; the loader would refuse */
 };
@@ -50,6 +50,7 @@ struct mv_verdict {
 	u32 entry;		/* the table entry, when has_module_crc */
 	u64 module_crc;
 	u32 kernel_crc;
+	bool no_force_load;	/* refused because the kernel never force-loads */
 	const struct mv_rule *rule;	/* the rule that decided, NULL: the global policy */
 	unsigned int rule_no;		/* its 1-based position in the list */
 };
@@ -59,6 +60,10 @@ enum mv_action mv_decide(enum mv_outcome outcome, enum mv_policy policy, bool la
 void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char *sym,
 		      const u32 *kernel_crc, enum mv_policy policy, bool force_layout,
 		      struct mv_verdict *v);
+void mv_verify_more_tables(const struct mv_tables *extra, struct mv_cursor *cursors,
+			   unsigned int n, const char *sym, enum mv_policy policy,
+			   bool force_layout, struct mv_verdict *v);
+void mv_forbid_forced_load(struct mv_verdict *v, bool kernel_force_loads);
 int mv_policy_parse(const char *s);
 const char *mv_policy_name(enum mv_policy policy);
 const char *mv_outcome_name(enum mv_outcome outcome);

@@ -7,8 +7,13 @@
  * Two formats exist:
  *  - basic: "__versions", an array of struct modversion_info { unsigned long crc; char name[56]; }
  *    (64 bytes per entry on 64-bit kernels);
- *  - extended (Linux 6.14+, CONFIG_EXTENDED_MODVERSIONS): "__version_ext_crcs" (u32 array) and
- *    "__version_ext_names" (NUL-separated names, same order).  When present it takes precedence.
+ *  - extended (Linux 6.14+; modpost writes it with CONFIG_EXTENDED_MODVERSIONS):
+ *    "__version_ext_crcs" (u32 array) and "__version_ext_names" (NUL-separated names, same
+ *    order).  Only 6.14+ loaders read it, and there it takes precedence.
+ *
+ * Which table is read is the loader's choice, made before check_version() runs: the first section
+ * of each name that has SHF_ALLOC (find_sec()), none under MODULE_INIT_IGNORE_MODVERSIONS.  modver
+ * makes the same choice (mv_select_loader()) and reads only what it chose (mv_tables_read()).
  */
 #ifndef MODVER_TABLE_H
 #define MODVER_TABLE_H
@@ -26,6 +31,21 @@
 #define MV_ERR_EXT_HALF		"only one of __version_ext_crcs and __version_ext_names present"
 #define MV_ERR_EXT_MORE_CRCS	"more __version_ext_crcs than __version_ext_names"
 
+/* How the running kernel's check_version() reads version tables; known when modver is built. */
+enum mv_kernel_format {
+	MV_KERNEL_BASIC,	/* __versions only: loaders up to 6.13 */
+	MV_KERNEL_EXTENDED,	/* 6.14+: the extended pair when selected, else __versions */
+};
+
+/* The sections the loader selected, as its load_info.index holds them: 0 = none. */
+struct mv_selection {
+	u32 vers;
+	u32 ext_crcs;
+	u32 ext_names;
+	bool forced;		/* MODULE_INIT_IGNORE_MODVERSIONS: none selected on purpose */
+	bool undefined;		/* the loader's find_sec() would read outside the image */
+};
+
 enum mv_table_kind {
 	MV_TABLE_NONE,		/* the module carries no version table at all */
 	MV_TABLE_BASIC,
@@ -36,6 +56,8 @@ enum mv_table_kind {
 struct mv_tables {
 	enum mv_table_kind kind;
 	const char *error;		/* static reason, set when kind == MV_TABLE_MALFORMED */
+	bool forced;			/* MV_TABLE_NONE because the load ignores modversions */
+	u32 section;			/* the section read (extended: the CRCs), 0 = none */
 	u32 count;			/* entries of the table in use */
 	const u8 *basic;		/* MV_TABLE_BASIC: count entries of MV_BASIC_ENTRY_SIZE */
 	const u8 *ext_crcs;		/* MV_TABLE_EXTENDED: count little-endian u32 */
@@ -68,7 +90,14 @@ struct mv_entry {
 };
 
 int mv_image_check(const void *image, u64 len, const char **why);
-void mv_tables_find(const void *image, u64 len, struct mv_tables *t);
+void mv_select_loader(const void *image, enum mv_kernel_format kf,
+		      bool ignore_modversions, struct mv_selection *sel);
+int mv_select_rewritten(const void *image, enum mv_kernel_format kf,
+			struct mv_selection *sel, const char **why);
+bool mv_selection_confirm(const void *image, const struct mv_selection *sel);
+void mv_tables_read(const void *image, u64 len, enum mv_kernel_format kf,
+		    const struct mv_selection *sel, struct mv_tables *t);
+void mv_tables_find(const void *image, u64 len, enum mv_kernel_format kf, struct mv_tables *t);
 void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format,
 			   struct mv_tables *t);
 bool mv_entry_at(const struct mv_tables *t, struct mv_cursor *c, struct mv_entry *e);

@@ -333,6 +333,67 @@ try sh -c "cat $P/mv_clean.ko.xz > /sys/kernel/modver/dry_run && cat /sys/kernel
 quiet_rmmod modver
 end
 
+# Issue 12: images the loader reads as it does, whatever modver once made of them; each under the
+# stock kernel first, then under every policy.
+begin "forced/stock"
+try $P/finit-module $P/mv_clean.ko 1
+taint mv_clean
+quiet_rmmod mv_clean
+end
+
+LOADER_LIKE="notable_class32 clean_class32 clean_data2 clean_shdrs4 clean_strnobits vers_stale badlayout_odd"
+for f in $LOADER_LIKE; do
+	begin "loader-like/stock/$f"
+	load_fixture "$f"
+	end
+done
+for policy in refuse warn log; do
+	insmod $P/modver.ko policy=$policy
+	for f in $LOADER_LIKE; do
+		begin "loader-like/$policy/$f"
+		load_fixture "$f"
+		end
+	done
+	# A load that ignores modversions (modprobe --force-modversion: MODULE_INIT_IGNORE_MODVERSIONS).
+	begin "forced/$policy"
+	try $P/finit-module $P/mv_clean.ko 1
+	taint mv_clean
+	quiet_rmmod mv_clean
+	end
+	quiet_rmmod modver
+done
+
+# The loader's private structs are verified against BTF at init; BTF that cannot be read (here a
+# file bound over /sys/kernel/btf/vmlinux) makes modver refuse to load.
+begin "private-layout"
+try insmod $P/modver.ko
+quiet_rmmod modver
+echo "not BTF" >/tmp/fake-btf
+mount -o bind /tmp/fake-btf /sys/kernel/btf/vmlinux
+try insmod $P/modver.ko
+try test -d /sys/module/modver
+umount /sys/kernel/btf/vmlinux
+quiet_rmmod modver
+end
+
+# The loader asks again while the exporter is still coming (resolve_symbol_wait()): counted once.
+begin "retry-once"
+insmod $P/modver.ko policy=warn
+event=/sys/kernel/tracing/events/modver/modver_verdict
+echo 1 >$event/enable
+echo >/sys/kernel/tracing/trace
+insmod $P/mv_exporter-v2.ko init_delay_ms=4000 &
+sleep 1
+start=$(date +%s)
+try insmod $P/mv_consumer.ko
+echo "@@ELAPSED $(($(date +%s) - start))"
+wait
+taint mv_consumer
+grep 'modver_verdict: module=mv_consumer ' /sys/kernel/tracing/trace | sed 's/^.*modver_verdict: /@@TRACE /'
+echo 0 >$event/enable
+quiet_rmmod mv_consumer mv_exporter modver
+end
+
 begin "baseline/notable"
 load_fixture notable
 end

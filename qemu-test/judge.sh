@@ -116,7 +116,13 @@ kernel_refuses_first() {
 }
 # The test name says whether the kernel's own checks let the module through to check_version.
 malformed_name() {
-	if kernel_refuses_first "$1"; then echo "$1-kernel-refuses-first"; else echo "$1-reaches-check_version"; fi
+	if kernel_refuses_first "$1"; then
+		echo "$1-kernel-refuses-first"
+	elif extended_unread "$1"; then
+		echo "$1-unread-by-this-kernel"
+	else
+		echo "$1-reaches-check_version"
+	fi
 }
 
 judge_baseline() {
@@ -167,30 +173,35 @@ judge_baseline() {
 	esac
 }
 
+# Which hostile modules carry extended tables that this kernel never reads (no
+# CONFIG_EXTENDED_MODVERSIONS): modver, like the kernel, reads their __versions, which is sound.
+extended_unread() {
+	[ "$TABLE_KIND" = basic ] && case $1 in ext_*) true ;; *) false ;; esac
+}
+
 judge_malformed() {
-	local p=$1 f=$2 mod=mv_$2 reason
+	local p=$1 f=$2 mod=mv_$2 reason note=""
 	reason=$(malformed_reason "$f")
 	B=$(block "malformed/$p/$f")
 	no_stock_messages
 	if kernel_refuses_first "$f"; then
 		rcs '!0' "$([ "$p" = refuse ] && echo '!0' || echo 0)"
 		lacks "modver: $mod:"
-	elif [ "$f" = ext_ok ]; then
+	elif extended_unread "$f" || [ "$f" = ext_ok ]; then
 		rcs 0 "$([ "$p" = refuse ] && echo '!0' || echo 0)"
 		tainted $mod no
-		summary $mod "$p" extended 0 0 admitted
+		lacks "modver: $mod: _printk:"
+		summary $mod "$p" "$TABLE_KIND" 0 0 admitted
 	elif [ "$f" = ext_contra ]; then
 		if [ "$p" = refuse ]; then rcs '!0' '!0'; tainted $mod absent; else rcs 0 0; tainted $mod yes; fi
 		has "$(offence_line $mod _printk mismatch "$EXT_CONTRA_CRC" "$KCRC_PRINTK" "$p")"
 		summary $mod "$p" extended 1 0 "$([ "$p" = refuse ] && echo refused || echo 'admitted, tainted F')"
-	elif [ "$p" = refuse ]; then
-		rcs '!0' '!0'; tainted $mod absent
-		has "modver: $mod: malformed version table ($reason): refused (policy refuse)"
-		summary $mod "$p" malformed 0 0 refused
 	else
-		rcs 0 0; tainted $mod yes
-		has "modver: $mod: malformed version table ($reason): admitted, tainted F (policy $p)"
-		summary $mod "$p" malformed 0 0 "admitted, tainted F"
+		# A table in doubt leaves module_layout unverified: refused under every policy.
+		[ "$p" != refuse ] && note=", module_layout cannot be verified"
+		rcs '!0' "$([ "$p" = refuse ] && echo '!0' || echo 0)"; tainted $mod absent
+		has "modver: $mod: malformed version table ($reason): refused (policy $p$note)"
+		summary $mod "$p" malformed 0 0 refused
 	fi
 	# The next load after it is checked as usual.
 	has "$(offence_line mv_altered _printk mismatch "$ALTERED_CRC" "$KCRC_PRINTK" "$p")"
@@ -208,7 +219,8 @@ dump_equivalence() {
 	esac
 	B=$(block "$scenario")
 	checks=$((checks + 2))
-	got=$("$MODVER_DUMP" --symvers "$KSYMVERS" "${symvers[@]}" --policy "$p" "$ko" 2>&1)
+	got=$("$MODVER_DUMP" --kernel-format "$TABLE_KIND" --symvers "$KSYMVERS" "${symvers[@]}" \
+		--policy "$p" "$ko" 2>&1)
 	dump_rc=$?
 	rc=$(sed -n 's/^@@RC //p' <<<"$B" | head -n 1)
 	if kernel_refuses_first "$f"; then
@@ -501,9 +513,9 @@ for f in consumer clean altered missing notable badlayout ext_ok ext_contra vers
 		fail "$mod: no real-load record or no dry run"
 		continue
 	fi
-	keys="policy decision table"
-	# A refused module_layout ends a real load before the other symbols are asked.
-	[ $f = badlayout ] || keys="$keys checked matched mismatched missing unversioned"
+	# A refused module_layout ends a real load before the other symbols are asked, and the dry
+	# run stops there too.
+	keys="policy decision table checked matched mismatched missing unversioned"
 	for k in $keys; do
 		[ "$(field "$dry_head" $k)" = "$(field "$real_head" $k)" ] ||
 			fail "$mod: dry run $k=$(field "$dry_head" $k), real load $k=$(field "$real_head" $k)"
@@ -520,9 +532,114 @@ if grep -q "^@@CMD /payload/modver-dump --live" <<<"$B"; then
 else
 	rcs '!0' '!0'
 fi
-has "modver: dry run: not a module image (section header table outside the image)"
+has "modver: dry run: the loader would refuse it: Invalid ELF section header overflow"
 has "modver: dry run: not a module image (compressed: decompress it first, as modver-dump --live does)"
 verdict dry-run "$compared fixtures: dry-run verdicts equal the real loads' report lines; modver-dump --live"
+
+# --- Issue 12: never weaker than the kernel --------------------------------------------------------
+
+# stock_rc FIXTURE: the stock kernel's exit code for a loader-like fixture.
+stock_rc() { block "loader-like/stock/$1" | sed -n 's/^@@RC //p' | head -n 1; }
+
+# Images the loader reads whatever their ELF class or data byte, table offset or name table type:
+# modver decides every one of them itself (a summary line), as the loader reads it.
+for p in refuse warn log; do
+	for f in clean_class32 clean_data2 clean_shdrs4 clean_strnobits; do
+		B=$(block "loader-like/$p/$f")
+		if [ "$(stock_rc $f)" = 0 ]; then
+			rcs 0; tainted mv_$f no
+			summary mv_$f "$p" "$TABLE_KIND" 0 0 admitted
+			lacks "decision handed back"
+		else
+			# The loader refuses it before any version check (6.12+: a name table not SHT_STRTAB).
+			rcs '!0'; tainted mv_$f absent
+			lacks "modver: mv_$f:"
+		fi
+		verdict "loader-like/$p/$f" "stock rc $(stock_rc $f)"
+	done
+
+	B=$(block "loader-like/$p/notable_class32")
+	if [ $p = refuse ]; then
+		rcs '!0'; tainted mv_notable_class32 absent
+		has "modver: mv_notable_class32: no version table: refused (policy refuse)"
+		summary mv_notable_class32 refuse none 0 0 refused
+	else
+		rcs 0; tainted mv_notable_class32 yes
+		summary mv_notable_class32 "$p" none 0 0 "admitted, tainted F"
+	fi
+	verdict "loader-like/$p/notable_class32" "ELF class byte 1: decided by modver, not handed back"
+
+	# __versions disagrees with consistent extended tables: only a 6.14+ kernel reads the latter.
+	B=$(block "loader-like/$p/vers_stale")
+	if [ "$TABLE_KIND" = extended ]; then
+		rcs 0; tainted mv_vers_stale no
+		summary mv_vers_stale "$p" extended 0 0 admitted
+	else
+		has "$(offence_line mv_vers_stale _printk mismatch "$ALTERED_CRC" "$KCRC_PRINTK" "$p")"
+		if [ $p = refuse ]; then
+			rcs '!0'; tainted mv_vers_stale absent
+			summary mv_vers_stale refuse basic 1 0 refused
+		else
+			rcs 0; tainted mv_vers_stale yes
+			summary mv_vers_stale "$p" basic 1 0 "admitted, tainted F"
+		fi
+	fi
+	verdict "loader-like/$p/vers_stale" "the table the kernel reads ($TABLE_KIND)"
+
+	B=$(block "loader-like/$p/badlayout_odd")
+	rcs '!0'; tainted mv_badlayout_odd absent
+	note=""
+	[ $p != refuse ] && note=", module_layout cannot be verified"
+	has "modver: mv_badlayout_odd: malformed version table (__versions size is not a multiple of the entry size): refused (policy $p$note)"
+	verdict "loader-like/$p/badlayout_odd" "a padded table with a bad module_layout stays refused"
+
+	B=$(block "forced/$p")
+	if [ $p = refuse ]; then
+		rcs '!0'; tainted mv_clean absent
+		has "modver: mv_clean: version table ignored (MODULE_INIT_IGNORE_MODVERSIONS, modprobe --force-modversion): refused (policy refuse)"
+	else
+		rcs 0; tainted mv_clean yes
+		has "modver: mv_clean: version table ignored (MODULE_INIT_IGNORE_MODVERSIONS, modprobe --force-modversion): admitted, tainted F (policy $p)"
+	fi
+	summary mv_clean "$p" none 0 0 "$([ $p = refuse ] && echo refused || echo 'admitted, tainted F')"
+	verdict "forced/$p" "finit_module with MODULE_INIT_IGNORE_MODVERSIONS keeps its taint F"
+done
+
+B=$(block "loader-like/stock/vers_stale")
+if [ "$TABLE_KIND" = extended ]; then rcs 0; else rcs '!0'; has "mv_vers_stale: disagrees about version of symbol _printk"; fi
+verdict "loader-like/stock/vers_stale" "stock kernel reads the $TABLE_KIND table"
+B=$(block "loader-like/stock/badlayout_odd")
+rcs '!0'; has "mv_badlayout_odd: disagrees about version of symbol module_layout"
+verdict "loader-like/stock/badlayout_odd" "stock kernel"
+B=$(block "loader-like/stock/notable_class32")
+rcs 0; tainted mv_notable_class32 yes
+verdict "loader-like/stock/notable_class32" "stock kernel force-loads it"
+B=$(block "forced/stock")
+rcs 0; tainted mv_clean yes
+verdict "forced/stock" "stock kernel: forced load, taint F"
+
+B=$(block private-layout)
+rcs 0 '!0' '!0'
+has "modver: private struct layouts verified against /sys/kernel/btf/vmlinux ("
+has "modver: cannot verify the loader's private structs (load_info, find_symbol_arg) against BTF: /sys/kernel/btf/vmlinux is malformed: "
+has "; refusing to load"
+verdict private-layout "load_info and find_symbol_arg verified against BTF; unreadable BTF refuses the load"
+
+B=$(block retry-once)
+rcs 0
+tainted mv_consumer yes
+checks=$((checks + 3))
+[ "$(sed -n 's/^@@ELAPSED //p' <<<"$B")" -ge 2 ] 2>/dev/null ||
+	fail "the consumer did not wait for its exporter (elapsed $(sed -n 's/^@@ELAPSED //p' <<<"$B") s): no retry to count"
+lines_are 1 "modver: mv_consumer: mv_exported_fn: mismatch, module crc $CONSUMER_CRC, kernel crc $V2_CRC: admitted, tainted F \\(policy warn\\)" \
+	"the retried mismatch is not logged exactly once"
+traced=$(sed -n 's/^@@TRACE module=mv_consumer symbol=\([^ ]*\) .*/\1/p' <<<"$B")
+[ -n "$traced" ] && [ -z "$(sort <<<"$traced" | uniq -d)" ] ||
+	fail "trace events per symbol: $(sort <<<"$traced" | uniq -c | tr '\n' ' ')"
+checked=$(sed -n 's/.*modver: mv_consumer: summary: checked \([0-9]*\),.*/\1/p' <<<"$B")
+[ "$checked" = "$(wc -l <<<"$traced")" ] ||
+	fail "summary says checked $checked, $(wc -l <<<"$traced") symbols traced"
+verdict retry-once "resolve_symbol_wait() retries decided, counted, logged and traced once"
 
 B=$(block lockdown)
 if [ -n "$B" ]; then

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# run-tests.sh [--kernel LINE]... [--arch ARCH]...: modver's whole test suite.
+# run-tests.sh [--kernel LINE]... [--arch ARCH]... [--mutants N|full]: modver's whole test suite.
 #
-# On the host: checkpatch --strict on every C file, the userspace unit tests of the pure core, and
-# the packaging paths (make install, DKMS, modprobe.d in QEMU, the Debian package and lintian).
+# On the host: checkpatch --strict on every C file, the userspace unit tests of the pure core,
+# Debian's real BTF checked against modver's mirrors of the loader's private structs, and the
+# packaging paths (make install, DKMS, modprobe.d in QEMU, the Debian package and lintian).
 # Then for each kernel line (6.1, 6.12) and architecture (amd64, arm64; arm64 cross-built and run
 # under qemu-system-aarch64), by default the whole matrix: fetch Debian's current kernel image and
 # headers, build modver (W=1, sparse) and the fixtures against them, boot QEMU (TCG) with a
@@ -11,6 +12,13 @@
 #
 # Then modver-dump against each kernel's fixtures and its agreement with modver.ko, and a bounded
 # fuzz run (MODVER_FUZZ_SECONDS, default 60) over the image parser seeded with the fixtures.
+#
+# After each kernel's scenarios, the differential test (issue 12): qemu-test/tools/mutate.c makes
+# seeded mutants of that kernel's plain fixtures, a second boot loads each under the stock kernel
+# and under modver's refuse, warn and log, and judge-differential.sh checks that modver is never
+# weaker than the kernel.  Mutants per kernel: 500 on 6.12 amd64 and arm64, the first 100 of the
+# same seeded set elsewhere; --mutants full (or MODVER_MUTANTS=full) runs 500 everywhere, a number
+# N that many everywhere, 0 skips the test; MODVER_MUTANT_SEED (default 12) picks another set.
 #
 # Prints one PASS/FAIL line per scenario and ends with "N passed, N failed"; exits 1 on any failure.
 # Run as root on Debian 12: missing packages are installed, kernels are cached in $MODVER_CACHE (default /var/cache/modver).
@@ -25,12 +33,17 @@ while [ $# -gt 0 ]; do
 	--kernel=*) lines+=("${1#--kernel=}"); shift ;;
 	--arch) arches+=("${2:?--arch needs amd64 or arm64}"); shift 2 ;;
 	--arch=*) arches+=("${1#--arch=}"); shift ;;
-	-h | --help) sed -n '3,12p' "$0"; exit 0 ;;
+	--mutants) MODVER_MUTANTS=${2:?--mutants needs a number or full}; shift 2 ;;
+	--mutants=*) MODVER_MUTANTS=${1#--mutants=}; shift ;;
+	-h | --help) sed -n '3,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
 done
 [ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12 7.3-debug)
 [ ${#arches[@]} -gt 0 ] || arches=(amd64 arm64)
+MODVER_MUTANTS=${MODVER_MUTANTS:-}
+[[ -z $MODVER_MUTANTS || $MODVER_MUTANTS == full || $MODVER_MUTANTS =~ ^[0-9]+$ ]] ||
+	die "--mutants needs a number or full, not '$MODVER_MUTANTS'"
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -64,6 +77,54 @@ if [ -f "$MODVER_ROOT/tests/Makefile" ]; then
 	grep -q '^unit tests: ok$' "$MODVER_CACHE/unit.log" ||
 		report "FAIL host unit: the unit test run did not complete (see $MODVER_CACHE/unit.log)"
 fi
+
+# Debian's real BTF against modver's mirrors of the loader's private structs, checked by the
+# reader and checks modver.ko runs at init (which refuses to load where they disagree).
+btf_lines=$(printf '%s\n' "${lines[@]}" | grep -vx '7.3-debug' | tr '\n' ' ')
+[ -n "$btf_lines" ] && timed "checking Debian's BTF against modver's private-struct mirrors" \
+	bash "$MODVER_ROOT/tests/btf-real.sh" "$btf_lines" "${arches[*]}" | tee -a "$results"
+
+# --- differential test (issue 12) ---------------------------------------------------------------
+# run_differential LABEL OUT BOOT_APPEND: mutants of the kernel's fixtures (OUT/payload) loaded
+# under the stock kernel and under each modver policy, judged on the host.  Uses KREL, VMLINUZ.
+run_differential() {
+	local label=$1 out=$2 boot_append=$3 count dir rc start
+	local line=${label%/*} arch=${label#*/}
+	case $MODVER_MUTANTS in
+	full) count=500 ;;
+	'') count=100; [ "$line" = 6.12 ] && count=500 ;;
+	*) count=$MODVER_MUTANTS ;;
+	esac
+	[ "$count" -gt 0 ] || return 0
+	start=$(date +%s)
+	dir=$out/differential
+	rm -rf "$dir"
+	mkdir -p "$dir/payload/mutants"
+	if ! gcc -O2 -Wall -Wextra -Werror -I"$MODVER_ROOT/include" -o "$dir/mutate" \
+		"$MODVER_ROOT/qemu-test/tools/mutate.c" 2>"$dir/mutate-build.log" ||
+		! "$dir/mutate" "$out/payload" "$dir/payload/mutants" "$count" \
+			"${MODVER_MUTANT_SEED:-12}" 2>>"$dir/mutate-build.log"; then
+		report "FAIL $label differential/generate: $(head -n 3 "$dir/mutate-build.log" | tr '\n' ' ')"
+		return
+	fi
+	cp "$out/payload/modver.ko" "$dir/payload/"
+	if ! bash "$MODVER_ROOT/scripts/mkinitramfs.sh" "$arch" "$dir/payload" \
+		"$MODVER_ROOT/qemu-test/guest-differential.sh" "$dir/initrd.gz"; then
+		report "FAIL $label differential/initramfs: cannot build it"
+		return
+	fi
+	# About 0.3 s per load under TCG on a busy host; four loads per mutant, generous margin.
+	timed "booting $KREL for the differential test ($count mutants x 4 phases)" \
+		env MODVER_BOOT_APPEND="$boot_append" bash "$MODVER_ROOT/qemu-test/boot.sh" "$arch" \
+		"$VMLINUZ" "$dir/initrd.gz" "$dir/boot.log" $((300 + count * 4))
+	rc=$?
+	[ $rc -eq 124 ] && report "FAIL $label differential/boot: QEMU timed out (log: $dir/boot.log)"
+	bash "$MODVER_ROOT/qemu-test/judge-differential.sh" "$dir/boot.log" \
+		"$dir/payload/mutants/manifest" "$label" "$MODVER_CACHE/differential-failures/$KREL" |
+		tee -a "$results"
+	say "$label: differential test of $count mutants took $(($(date +%s) - start)) s"
+}
+# --- end of the differential test ----------------------------------------------------------------
 
 # run_kernel LINE ARCH: every QEMU scenario on one kernel of the matrix.
 run_kernel() {
@@ -122,6 +183,7 @@ run_kernel() {
 	[ -n "$modver_dump" ] &&
 		bash "$MODVER_ROOT/tests/modver-dump.sh" "$modver_dump" "$out/expect.env" "$label" |
 		tee -a "$results"
+	run_differential "$label" "$out" "$boot_append"	# issue 12, above
 	say "$label: $(grep -c "^PASS $label " "$results") passed, $(grep -c "^FAIL $label " "$results") failed in $(($(date +%s) - start)) s"
 }
 

@@ -26,6 +26,9 @@ want_line=7.3
 # tinyconfig's guessing unwinder, whose stack traces are unreliable.  SLUB_TINY is off because
 # KASAN depends on it being off.  KPROBES_ON_FTRACE and TASKS_RCU follow from FUNCTION_TRACER,
 # DYNAMIC_FTRACE and the PREEMPT_LAZY default; they are checked below, not set.
+# DEBUG_INFO_BTF: modver verifies the loader's private layouts against /sys/kernel/btf/vmlinux at
+# init and refuses to load without it; BTF needs BPF_SYSCALL, DWARF (the toolchain's default,
+# DWARF 5 with gcc 12) and pahole >= 1.22 at configuration time (bookworm's dwarves is 1.24).
 enable=(
 	64BIT SMP PRINTK PRINTK_TIME BUG TTY SERIAL_8250 SERIAL_8250_CONSOLE BLK_DEV_INITRD RD_GZIP
 	DEVTMPFS PROC_FS SYSFS BINFMT_ELF BINFMT_SCRIPT PCI ACPI FUTEX EPOLL SHMEM TMPFS MULTIUSER
@@ -38,6 +41,7 @@ enable=(
 	KASAN KASAN_GENERIC KASAN_INLINE UBSAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK
 	DEBUG_OBJECTS DEBUG_OBJECTS_FREE DEBUG_OBJECTS_TIMERS DEBUG_OBJECTS_WORK
 	DEBUG_OBJECTS_RCU_HEAD DEBUG_LIST
+	BPF_SYSCALL DEBUG_INFO DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT DEBUG_INFO_BTF
 )
 # MODULE_SIG: unsigned test modules must load without a key.  DEBUG_KMEMLEAK_DEFAULT_OFF: kmemleak
 # must be on from boot (a later scan must see the modules' allocations).  The automatic scan is off
@@ -45,16 +49,23 @@ enable=(
 disable=(
 	MODULE_SIG DEBUG_KMEMLEAK_DEFAULT_OFF DEBUG_KMEMLEAK_AUTO_SCAN SLUB_TINY UNWINDER_GUESS
 	UNWINDER_FRAME_POINTER GENDWARFKSYMS KASAN_SW_TAGS KASAN_HW_TAGS KASAN_OUTLINE
+	DEBUG_INFO_NONE DEBUG_INFO_REDUCED DEBUG_INFO_SPLIT
 )
 # Options that follow from the ones above and are reported when missing, without being set.
 implied=(KPROBES_ON_FTRACE TASKS_RCU)
 # Without these the kernel is of no use to the project.
 required=(MODULES MODVERSIONS EXTENDED_MODVERSIONS KPROBES KRETPROBES KASAN PROVE_LOCKING
-	DEBUG_KMEMLEAK)
+	DEBUG_KMEMLEAK DEBUG_INFO_BTF)
 # Shows up in `uname -r` and vermagic, so this kernel is never mistaken for Debian's.
 localversion=-debug
 
-need_packages gcc make bc flex bison libelf-dev libssl-dev xz-utils
+need_packages gcc make bc flex bison libelf-dev libssl-dev xz-utils dwarves
+# Kconfig hides DEBUG_INFO_BTF below pahole 1.22 (PAHOLE_VERSION): say so rather than fail later.
+pahole_version=$(pahole --version 2>/dev/null || true)
+case $pahole_version in
+v1.2[2-9]* | v1.[3-9][0-9]* | v[2-9]*) ;;
+*) die "pahole ${pahole_version:-(none)} is too old for DEBUG_INFO_BTF (needs v1.22 or later)" ;;
+esac
 
 # Private apt state for trixie and trixie-backports, reusing the system's mirror and keyring.
 aptdir=$MODVER_CACHE/apt-trixie
@@ -110,8 +121,8 @@ fi
 
 # The hash covers everything the build depends on that this script chooses or finds.
 cc_version=$(gcc --version | head -n 1)
-hash=$(printf '%s\n' "linux-source-$line=$version" "$cc_version" "+${enable[*]}" "-${disable[*]}" \
-	"localversion=$localversion" | sha256sum | cut -c1-12)
+hash=$(printf '%s\n' "linux-source-$line=$version" "$cc_version" "pahole $pahole_version" \
+	"+${enable[*]}" "-${disable[*]}" "localversion=$localversion" | sha256sum | cut -c1-12)
 dir=$kernels/$line-debug-$hash
 tree=$dir/linux-source-$line
 env=$dir/env

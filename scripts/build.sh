@@ -59,7 +59,9 @@ cp "$out/consumer/mv_consumer.ko" "$out/payload/"
 # The malformed ones (mv_ext_*, mv_vers_*) test modver's handling of hostile tables in the kernel.
 plain=(mv_clean mv_altered mv_missing mv_notable mv_badlayout
 	mv_ext_ok mv_ext_contra mv_ext_count mv_ext_half
-	mv_vers_odd mv_vers_unterm mv_vers_dup mv_vers_nobits mv_vers_outside)
+	mv_vers_odd mv_vers_unterm mv_vers_dup mv_vers_nobits mv_vers_outside
+	mv_notable_class32 mv_clean_class32 mv_clean_data2 mv_clean_shdrs4 mv_clean_strnobits
+	mv_vers_stale mv_badlayout_odd)
 mkdir -p "$out/plain"
 for m in "${plain[@]}"; do cp "$fixtures/plain/plain.c" "$out/plain/$m.c"; done
 echo "obj-m := ${plain[*]/%/.o}" >"$out/plain/Kbuild"
@@ -138,7 +140,28 @@ extended_kernel=$extended_kernel_saved
 "$shdr_edit" "$out/plain/mv_vers_nobits.ko" __versions type 8
 "$shdr_edit" "$out/plain/mv_vers_outside.ko" __versions offset \
 	$(($(stat -c %s "$out/plain/mv_vers_outside.ko") + 4096))
+# Images the loader reads although modver once could not (issue 12): ELF class and data bytes it
+# never checks, a section header table at an offset of 8n+4, a SHT_NOBITS section name table (6.1
+# accepts it; 6.12 wants SHT_STRTAB); a __versions that disagrees with consistent extended tables
+# (only 6.14+ kernels read those); a bad module_layout in a __versions padded by 8 bytes.
+"$objcopy" --remove-section __versions --remove-section __version_ext_crcs \
+	--remove-section __version_ext_names "$out/plain/mv_notable_class32.ko"
+"$shdr_edit" "$out/plain/mv_notable_class32.ko" --ident 4 1
+"$shdr_edit" "$out/plain/mv_clean_class32.ko" --ident 4 1
+"$shdr_edit" "$out/plain/mv_clean_data2.ko" --ident 5 2
+"$shdr_edit" "$out/plain/mv_clean_shdrs4.ko" --move-shdrs 4
+"$shdr_edit" "$out/plain/mv_clean_strnobits.ko" .shstrtab type 8
+add_extended mv_vers_stale
+basic_only mv_badlayout_odd
+extended_kernel=
+edit_versions mv_vers_stale xor _printk $xor_mask
+edit_versions mv_badlayout_odd xor module_layout $xor_mask
+edit_versions mv_badlayout_odd pad 8
+extended_kernel=$extended_kernel_saved
 for m in "${plain[@]}"; do cp "$out/plain/$m.ko" "$out/payload/"; done
+# The guest's finit_module(2) caller, for loads that ignore modversions (--force-modversion).
+"${CROSS_COMPILE}gcc" -O2 -Wall -Wextra -static -o "$out/payload/finit-module" \
+	"$MODVER_ROOT/qemu-test/tools/finit-module.c"
 # A compressed module, as Debian ships them, for the dry run (which wants the plain image).
 xz -c "$out/payload/mv_clean.ko" >"$out/payload/mv_clean.ko.xz"
 

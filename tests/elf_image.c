@@ -57,7 +57,11 @@ void image_build(struct image *img, const struct image_section *secs, unsigned i
 		struct elf64_shdr *sh = &img->shdrs[i + 1];
 
 		sh->sh_name = name_at[i];
-		sh->sh_type = secs[i].type ? secs[i].type : SHT_PROGBITS;
+		sh->sh_type = secs[i].type & ~IMAGE_NOT_ALLOC;
+		if (!sh->sh_type)
+			sh->sh_type = SHT_PROGBITS;
+		/* Allocated, as modpost's version sections are, unless asked otherwise. */
+		sh->sh_flags = secs[i].type & IMAGE_NOT_ALLOC ? 0 : SHF_ALLOC;
 		sh->sh_offset = off;
 		sh->sh_size = secs[i].size;
 		if (secs[i].size && secs[i].data)

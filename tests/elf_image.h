@@ -11,8 +11,11 @@ struct image_section {
 	const char *name;
 	const void *data;
 	u64 size;
-	u32 type;		/* SHT_PROGBITS when 0 */
+	u32 type;		/* SHT_PROGBITS when 0; | IMAGE_NOT_ALLOC: without SHF_ALLOC */
 };
+
+/* Sections get SHF_ALLOC, as modpost's version sections have it, unless their type says this. */
+#define IMAGE_NOT_ALLOC 0x80000000u
 
 struct image {
 	u8 *bytes;		/* 8-byte aligned, owned by the image */

@@ -8,6 +8,8 @@ set -uo pipefail
 dump=${1:?usage: modver-dump.sh MODVER_DUMP EXPECT_ENV LABEL}
 . "${2:?usage: modver-dump.sh MODVER_DUMP EXPECT_ENV LABEL}"
 label=${3:?usage: modver-dump.sh MODVER_DUMP EXPECT_ENV LABEL}
+# The kernel under test: its table format and release decide the table read and the image rules.
+kernel=(--kernel-format "$TABLE_KIND" --kernel-release "$KREL")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -19,16 +21,16 @@ result() {	# NAME OK DETAIL
 cp "$PAYLOAD/mv_altered.ko" "$tmp/m.ko"
 xz -k -c "$tmp/m.ko" >"$tmp/m.ko.xz"
 zstd -q -c "$tmp/m.ko" >"$tmp/m.ko.zst"
-plain=$("$dump" --symvers "$KSYMVERS" "$tmp/m.ko" | grep -v '^module:')
+plain=$("$dump" "${kernel[@]}" --symvers "$KSYMVERS" "$tmp/m.ko" | grep -v '^module:')
 ok=1
 for c in xz zst; do
-	[ "$("$dump" --symvers "$KSYMVERS" "$tmp/m.ko.$c" | grep -v '^module:')" = "$plain" ] || ok=0
+	[ "$("$dump" "${kernel[@]}" --symvers "$KSYMVERS" "$tmp/m.ko.$c" | grep -v '^module:')" = "$plain" ] || ok=0
 done
 grep -q "log: mv_altered: _printk: mismatch, module crc $ALTERED_CRC, kernel crc $KCRC_PRINTK: refused (policy refuse)" <<<"$plain" || ok=0
 result compressed $ok ".ko, .ko.xz and .ko.zst give the same verdicts"
 
 # JSON: parseable, with both tables, the verdicts and the decision.
-json=$("$dump" --json --symvers "$KSYMVERS" --policy warn "$PAYLOAD/mv_ext_contra.ko")
+json=$("$dump" "${kernel[@]}" --json --symvers "$KSYMVERS" --policy warn "$PAYLOAD/mv_ext_contra.ko")
 rc=$?
 ok=0
 if jq -e --arg crc "$EXT_CONTRA_CRC" '
@@ -41,9 +43,9 @@ fi
 result json $ok "extended table in use, the contradicting _printk CRC, admitted under warn"
 
 # Exit codes: 1 would be refused, 2 errors.
-"$dump" --symvers "$KSYMVERS" "$PAYLOAD/mv_missing.ko" >/dev/null
+"$dump" "${kernel[@]}" --symvers "$KSYMVERS" "$PAYLOAD/mv_missing.ko" >/dev/null
 r1=$?
-"$dump" --symvers "$KSYMVERS" "$PAYLOAD/mv_missing.ko" --policy log >/dev/null
+"$dump" "${kernel[@]}" --symvers "$KSYMVERS" "$PAYLOAD/mv_missing.ko" --policy log >/dev/null
 r0=$?
 head -c 100 /dev/urandom >"$tmp/garbage.ko"
 "$dump" "$tmp/garbage.ko" >/dev/null 2>&1

@@ -12,38 +12,17 @@
 #include "modver_elf.h"
 #include "modver_format.h"
 #include "modver_rules.h"
-
-static int failures;
-static const char *current_test;
-static int current_failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond) && !current_failed++)			\
-			printf("FAIL %s: line %d: %s\n", current_test,	\
-			       __LINE__, #cond);			\
-	} while (0)
+#include "unit.h"
 
 /* A formatted line must be exactly @want. */
 #define CHECK_LINE(got, want) CHECK(!strcmp((got), (want)))
-
-static void run(const char *name, void (*fn)(void))
-{
-	current_test = name;
-	current_failed = 0;
-	fn();
-	if (current_failed)
-		failures++;
-	else
-		printf("PASS %s\n", name);
-}
 
 /* mv_tables_find() and mv_index_build(), as modver.ko prepares a table; free *mem after use. */
 static void find_tables(const struct image *img, struct mv_tables *t, void **mem)
 {
 	u64 bytes;
 
-	mv_tables_find(img->bytes, img->len, t);
+	mv_tables_find(img->bytes, img->len, MV_KERNEL_EXTENDED, t);
 	bytes = mv_index_bytes(t);
 	*mem = bytes ? malloc(bytes) : NULL;
 	mv_index_build(t, *mem, bytes);
@@ -78,7 +57,7 @@ static void test_basic_parse(void)
 	struct mv_tables t;
 
 	basic_image(&img);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_BASIC);
 	CHECK(t.count == 5);
 	image_free(&img);
@@ -181,7 +160,7 @@ static void test_index(void)
 	unsigned int i, k;
 
 	big_image(&img, n, false);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	bytes = mv_index_bytes(&t);
 	CHECK(bytes >= 2 * n * sizeof(u32));
 	mem = malloc(bytes);
@@ -226,7 +205,7 @@ static void test_duplicates(void)
 
 	/* Without memory for an index, a large table is scanned from the start, like the kernel. */
 	big_image(&img, 100, true);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	bytes = mv_index_bytes(&t);
 	mv_index_build(&t, NULL, bytes);
 	CHECK(t.kind == MV_TABLE_BASIC && !t.unique && !t.index_slots);
@@ -257,7 +236,7 @@ static void test_extended_index(void)
 	}
 	s[1].size = p - names;
 	image_build(&img, s, 2);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_EXTENDED && t.count == 26);
 	bytes = mv_index_bytes(&t);
 	mem = malloc(bytes);
@@ -278,7 +257,7 @@ static void expect_malformed(const struct image_section *s, unsigned int n)
 	struct image img;
 
 	image_build(&img, s, n);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_MALFORMED);
 	CHECK(t.error && *t.error);
 	image_free(&img);
@@ -309,14 +288,14 @@ static void test_empty_tables(void)
 	struct image img;
 
 	image_build(&img, &basic, 1);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_BASIC && t.count == 0);
 	mv_cursor_init(&t, &c);
 	CHECK(!mv_lookup(&t, &c, "module_layout", &e));
 	image_free(&img);
 
 	image_build(&img, ext, 2);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_EXTENDED && t.count == 0);
 	image_free(&img);
 }
@@ -344,7 +323,7 @@ static void test_extended(void)
 	struct image img;
 
 	image_build(&img, s, 3);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_EXTENDED);	/* extended wins over basic */
 	CHECK(t.count == 3);
 	mv_index_build(&t, NULL, 0);
@@ -402,7 +381,7 @@ static void test_extended_padding(void)
 		s[1].data = k ? extra : padded;
 		s[1].size = k ? sizeof(extra) : sizeof(padded);
 		image_build(&img, s, 2);
-		mv_tables_find(img.bytes, img.len, &t);
+		mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 		CHECK(t.kind == MV_TABLE_EXTENDED && t.count == 2);
 		mv_index_build(&t, NULL, 0);
 		CHECK(t.unique);
@@ -422,18 +401,18 @@ static void test_sections_outside(void)
 
 	basic_image(&img);
 	image_section(&img, MV_SEC_BASIC)->sh_offset = img.len - 32;
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_MALFORMED);	/* table runs past the end */
 	image_section(&img, MV_SEC_BASIC)->sh_offset = ~0ULL - 8;
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_MALFORMED);	/* offset + size overflows */
 	image_section(&img, MV_SEC_BASIC)->sh_offset = 64;
 	image_section(&img, MV_SEC_BASIC)->sh_size = ~0ULL & ~63ULL;
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_MALFORMED);	/* absurd size */
 	image_section(&img, MV_SEC_BASIC)->sh_size = 64;
 	image_section(&img, MV_SEC_BASIC)->sh_type = SHT_NOBITS;
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_MALFORMED);	/* no bytes in the file */
 	image_free(&img);
 
@@ -441,7 +420,7 @@ static void test_sections_outside(void)
 	/* Overlapping the section header table is readable, and so parsed (and here malformed). */
 	image_section(&img, MV_SEC_BASIC)->sh_offset = img.ehdr->e_shoff;
 	image_section(&img, MV_SEC_BASIC)->sh_size = 64;
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_BASIC || t.kind == MV_TABLE_MALFORMED);
 	image_free(&img);
 
@@ -475,9 +454,12 @@ static void test_duplicate_and_none(void)
 	struct mv_tables t;
 	struct image img;
 
-	expect_malformed(dup, 2);
+	image_build(&img, dup, 2);
+	mv_tables_find_format(img.bytes, img.len, MV_TABLE_BASIC, &t);
+	CHECK(t.kind == MV_TABLE_MALFORMED);
+	image_free(&img);
 	image_build(&img, &none, 1);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	CHECK(t.kind == MV_TABLE_NONE);
 	image_free(&img);
 }
@@ -500,6 +482,8 @@ static void test_decision_table(void)
 		{ MV_MISMATCH, true, MV_REFUSE, MV_REFUSE, MV_REFUSE },
 		{ MV_MISSING, true, MV_REFUSE, MV_REFUSE, MV_REFUSE },
 		{ MV_NO_TABLE, true, MV_REFUSE, MV_ADMIT_TAINT, MV_ADMIT_TAINT },
+		/* A table in doubt leaves module_layout unverified: refused under every policy. */
+		{ MV_MALFORMED, true, MV_REFUSE, MV_REFUSE, MV_REFUSE },
 	};
 	unsigned int i;
 
@@ -515,6 +499,299 @@ static void test_decision_table(void)
 	CHECK(mv_decide(MV_MISMATCH, MV_POLICY_WARN, true, true) == MV_ADMIT_TAINT);
 	CHECK(mv_decide(MV_MISMATCH, MV_POLICY_LOG, true, true) == MV_ADMIT_TAINT);
 	CHECK(mv_decide(MV_MISMATCH, MV_POLICY_REFUSE, true, true) == MV_REFUSE);
+	CHECK(mv_decide(MV_MALFORMED, MV_POLICY_WARN, true, true) == MV_ADMIT_TAINT);
+	CHECK(mv_decide(MV_MALFORMED, MV_POLICY_REFUSE, true, true) == MV_REFUSE);
+}
+
+/* Without CONFIG_MODULE_FORCE_LOAD every admission despite an offence becomes a refusal. */
+static void test_no_forced_load(void)
+{
+	struct mv_verdict v = { .outcome = MV_MISMATCH, .action = MV_ADMIT_TAINT };
+	char line[MV_LINE_MAX];
+
+	mv_forbid_forced_load(&v, true);
+	CHECK(v.action == MV_ADMIT_TAINT && !v.no_force_load);
+	mv_forbid_forced_load(&v, false);
+	CHECK(v.action == MV_REFUSE && v.no_force_load);
+	mv_format_verdict(line, sizeof(line), "m", "s", &v, MV_POLICY_WARN);
+	CHECK_LINE(line,
+		   "m: s: mismatch, module crc none, kernel crc none: refused (policy warn, this kernel never force-loads (CONFIG_MODULE_FORCE_LOAD=n))");
+	v.action = MV_ADMIT;
+	v.no_force_load = false;
+	mv_forbid_forced_load(&v, false);
+	CHECK(v.action == MV_ADMIT && !v.no_force_load);
+}
+
+/* tables=all: every other table must agree with the kernel's CRC too. */
+static void test_more_tables(void)
+{
+	static const char *const names[] = { "_printk", "module_layout" };
+	static const u64 agree[] = { 0x1111, 0x2222 }, differ[] = { 0x9999, 0x2222 };
+	static const u32 printk_crc = 0x1111, layout_crc = 0x2222;
+	struct image_section s = { MV_SEC_BASIC, NULL, 0, 0 };
+	struct mv_tables kernel, other[2];
+	struct mv_cursor kc, oc[2];
+	struct mv_verdict v;
+	struct image ki, oi, one;
+	u64 size;
+	u8 *a, *b;
+
+	a = basic_table(names, agree, 2, &size);
+	b = basic_table(names, differ, 2, &size);
+	s.data = a;
+	s.size = size;
+	image_build(&ki, &s, 1);
+	s.data = b;
+	image_build(&oi, &s, 1);
+	s.size = MV_BASIC_ENTRY_SIZE;	/* module_layout is not in this one */
+	image_build(&one, &s, 1);
+	mv_tables_find(ki.bytes, ki.len, MV_KERNEL_BASIC, &kernel);
+	mv_tables_find(oi.bytes, oi.len, MV_KERNEL_BASIC, &other[0]);
+	mv_tables_find(one.bytes, one.len, MV_KERNEL_BASIC, &other[1]);
+	mv_index_build(&kernel, NULL, 0);
+	mv_index_build(&other[0], NULL, 0);
+	mv_index_build(&other[1], NULL, 0);
+	mv_cursor_init(&kernel, &kc);
+	mv_cursor_init(&other[0], &oc[0]);
+	mv_cursor_init(&other[1], &oc[1]);
+
+	mv_verify_symbol(&kernel, &kc, "_printk", &printk_crc, MV_POLICY_REFUSE, false, &v);
+	CHECK(v.outcome == MV_MATCH);
+	mv_verify_more_tables(other, oc, 1, "_printk", MV_POLICY_REFUSE, false, &v);
+	CHECK(v.outcome == MV_MISMATCH && v.module_crc == 0x9999 && v.action == MV_REFUSE);
+	/* The kernel's table agrees, another one lacks the entry: missing; layout stays refused. */
+	mv_verify_symbol(&kernel, &kc, "module_layout", &layout_crc, MV_POLICY_WARN, false, &v);
+	mv_verify_more_tables(&other[1], &oc[1], 1, "module_layout", MV_POLICY_WARN, false, &v);
+	CHECK(v.outcome == MV_MISSING && v.action == MV_REFUSE);
+	/* An unversioned export has nothing to disagree with. */
+	mv_verify_symbol(&kernel, &kc, "_printk", NULL, MV_POLICY_REFUSE, false, &v);
+	mv_verify_more_tables(other, oc, 2, "_printk", MV_POLICY_REFUSE, false, &v);
+	CHECK(v.outcome == MV_UNVERSIONED && v.action == MV_ADMIT);
+	image_free(&ki);
+	image_free(&oi);
+	image_free(&one);
+	free(a);
+	free(b);
+}
+
+/* Two one-entry tables for _printk, with different CRCs. */
+static void printk_tables(u8 **a, u8 **b, u64 *size)
+{
+	static const char *const name[] = { "_printk" };
+	static const u64 crc_a[] = { 0xaaaa }, crc_b[] = { 0xbbbb };
+
+	*a = basic_table(name, crc_a, 1, size);
+	*b = basic_table(name, crc_b, 1, size);
+}
+
+static u64 printk_crc_in(const struct image *img, enum mv_kernel_format kf, bool forced,
+			 enum mv_table_kind *kind)
+{
+	struct mv_selection sel;
+	struct mv_cursor c;
+	struct mv_tables t;
+	struct mv_entry e;
+
+	mv_select_loader(img->bytes, kf, forced, &sel);
+	mv_tables_read(img->bytes, img->len, kf, &sel, &t);
+	*kind = t.kind;
+	mv_cursor_init(&t, &c);
+	return mv_lookup(&t, &c, "_printk", &e) ? e.crc : 0;
+}
+
+/* The loader's choice (find_sec()): the first SHF_ALLOC section of the name, none when forced. */
+static void test_loader_selection(void)
+{
+	enum mv_table_kind kind;
+	struct mv_tables t;
+	struct image img;
+	u8 *a, *b;
+	u64 size;
+
+	printk_tables(&a, &b, &size);
+	{
+		struct image_section two[] = { { MV_SEC_BASIC, a, size, 0 },
+					       { MV_SEC_BASIC, b, size, 0 } };
+		struct image_section unalloc_first[] = {
+			{ MV_SEC_BASIC, a, size, IMAGE_NOT_ALLOC }, { MV_SEC_BASIC, b, size, 0 } };
+		struct image_section unalloc[] = { { MV_SEC_BASIC, a, size, IMAGE_NOT_ALLOC } };
+
+		image_build(&img, two, 2);
+		CHECK(printk_crc_in(&img, MV_KERNEL_BASIC, false, &kind) == 0xaaaa);
+		CHECK(kind == MV_TABLE_BASIC);
+		CHECK(printk_crc_in(&img, MV_KERNEL_BASIC, true, &kind) == 0);
+		CHECK(kind == MV_TABLE_NONE);
+		/* By name alone, two tables of one name are in doubt. */
+		mv_tables_find_format(img.bytes, img.len, MV_TABLE_BASIC, &t);
+		CHECK(t.kind == MV_TABLE_MALFORMED);
+		image_free(&img);
+
+		image_build(&img, unalloc_first, 2);
+		CHECK(printk_crc_in(&img, MV_KERNEL_BASIC, false, &kind) == 0xbbbb);
+		image_free(&img);
+
+		image_build(&img, unalloc, 1);
+		CHECK(printk_crc_in(&img, MV_KERNEL_BASIC, false, &kind) == 0);
+		CHECK(kind == MV_TABLE_NONE);
+		mv_tables_find_format(img.bytes, img.len, MV_TABLE_BASIC, &t);
+		CHECK(t.kind == MV_TABLE_BASIC);
+		image_free(&img);
+	}
+	free(a);
+	free(b);
+}
+
+/* A name the loader would read outside the section name table makes its choice undefined. */
+static void test_selection_undefined(void)
+{
+	struct image_section s[] = { { ".bss", NULL, 0, SHT_NOBITS },
+				     { MV_SEC_BASIC, NULL, 0, IMAGE_NOT_ALLOC } };
+	struct mv_selection sel;
+	struct mv_tables t;
+	struct image img;
+	const char *why;
+
+	image_build(&img, s, 2);
+	img.shdrs[1].sh_name = 0xeabee7a4;	/* .bss: SHF_ALLOC, before any __versions */
+	mv_select_loader(img.bytes, MV_KERNEL_BASIC, false, &sel);
+	CHECK(sel.undefined);
+	mv_tables_read(img.bytes, img.len, MV_KERNEL_BASIC, &sel, &t);
+	CHECK(t.kind == MV_TABLE_MALFORMED);
+	CHECK(mv_select_rewritten(img.bytes, MV_KERNEL_BASIC, &sel, &why) == -1);
+	/* A forced load selects nothing and reads no name. */
+	mv_select_loader(img.bytes, MV_KERNEL_BASIC, true, &sel);
+	CHECK(!sel.undefined);
+	image_free(&img);
+}
+
+/* Extended tables are read only by kernels whose loader reads them (6.14+). */
+static void test_extended_only_where_read(void)
+{
+	static const u8 crcs[] = { 0xcc, 0xcc, 0, 0 };
+	static const char names[] = "_printk";
+	struct image_section s[] = { { MV_SEC_BASIC, NULL, 0, 0 },
+				     { MV_SEC_EXT_CRCS, crcs, sizeof(crcs), 0 },
+				     { MV_SEC_EXT_NAMES, names, sizeof(names), 0 } };
+	enum mv_table_kind kind;
+	struct image img;
+	u8 *a, *b;
+	u64 size;
+
+	printk_tables(&a, &b, &size);
+	s[0].data = a;
+	s[0].size = size;
+	image_build(&img, s, 3);
+	CHECK(printk_crc_in(&img, MV_KERNEL_BASIC, false, &kind) == 0xaaaa);
+	CHECK(kind == MV_TABLE_BASIC);
+	CHECK(printk_crc_in(&img, MV_KERNEL_EXTENDED, false, &kind) == 0xcccc);
+	CHECK(kind == MV_TABLE_EXTENDED);
+	image_free(&img);
+	/* Half a pair: the 6.14+ loader refuses; a basic kernel never looks. */
+	image_build(&img, s, 2);
+	CHECK(printk_crc_in(&img, MV_KERNEL_BASIC, false, &kind) == 0xaaaa);
+	printk_crc_in(&img, MV_KERNEL_EXTENDED, false, &kind);
+	CHECK(kind == MV_TABLE_MALFORMED);
+	image_free(&img);
+	free(a);
+	free(b);
+}
+
+/* Clear SHF_ALLOC on the selected sections, as rewrite_section_headers() does. */
+static void rewrite_like_loader(struct image *img, const struct mv_selection *sel)
+{
+	if (sel->vers)
+		img->shdrs[sel->vers].sh_flags &= ~(u64)SHF_ALLOC;
+	if (sel->ext_crcs)
+		img->shdrs[sel->ext_crcs].sh_flags &= ~(u64)SHF_ALLOC;
+	if (sel->ext_names)
+		img->shdrs[sel->ext_names].sh_flags &= ~(u64)SHF_ALLOC;
+}
+
+/* After the rewrite: confirm a selection made before it, or infer the selection from it. */
+static void test_selection_after_rewrite(void)
+{
+	struct mv_selection before, after;
+	const char *why;
+	struct image img;
+	u8 *a, *b;
+	u64 size;
+
+	printk_tables(&a, &b, &size);
+	{
+		struct image_section one[] = { { MV_SEC_BASIC, a, size, 0 } };
+		struct image_section two[] = { { MV_SEC_BASIC, a, size, 0 },
+					       { MV_SEC_BASIC, b, size, 0 } };
+
+		image_build(&img, one, 1);
+		mv_select_loader(img.bytes, MV_KERNEL_BASIC, false, &before);
+		CHECK(!mv_selection_confirm(img.bytes, &before));	/* not rewritten yet */
+		rewrite_like_loader(&img, &before);
+		CHECK(mv_selection_confirm(img.bytes, &before));
+		CHECK(mv_select_rewritten(img.bytes, MV_KERNEL_BASIC, &after, &why) == 0);
+		CHECK(after.vers == before.vers && !after.forced);
+		image_free(&img);
+
+		/* A forced load: nothing selected, nothing cleared. */
+		image_build(&img, one, 1);
+		mv_select_loader(img.bytes, MV_KERNEL_BASIC, true, &before);
+		CHECK(!before.vers && before.forced && mv_selection_confirm(img.bytes, &before));
+		CHECK(mv_select_rewritten(img.bytes, MV_KERNEL_BASIC, &after, &why) == 0);
+		CHECK(!after.vers && after.forced);
+		image_free(&img);
+
+		image_build(&img, two, 2);
+		mv_select_loader(img.bytes, MV_KERNEL_BASIC, false, &before);
+		rewrite_like_loader(&img, &before);
+		CHECK(mv_select_rewritten(img.bytes, MV_KERNEL_BASIC, &after, &why) == -1);
+		CHECK(why && *why);
+		image_free(&img);
+	}
+	free(a);
+	free(b);
+}
+
+/* Not checked, as the loader does not check them: class, data byte, alignment, name table type. */
+static void test_image_check_like_loader(void)
+{
+	struct image_section s[] = { { ".text", "\x90", 1, 0 } };
+	enum mv_table_kind kind;
+	struct image img, moved;
+	const char *why;
+	u8 *a, *b;
+	u64 size, shoff;
+
+	image_build(&img, s, 1);
+	img.ehdr->e_ident[EI_CLASS] = ELFCLASS32;
+	img.ehdr->e_ident[EI_DATA] = ELFDATA2MSB;
+	CHECK(mv_image_check(img.bytes, img.len, &why) == 0);
+	img.shdrs[img.ehdr->e_shstrndx].sh_type = SHT_NOBITS;	/* 6.1 accepts it */
+	CHECK(mv_image_check(img.bytes, img.len, &why) == 0);
+	img.ehdr->e_shoff = img.len;
+	CHECK(mv_image_check(img.bytes, img.len, &why) == -1);
+	image_free(&img);
+
+	/* The section header table at an offset of 8n+4, read in place. */
+	printk_tables(&a, &b, &size);
+	s[0].name = MV_SEC_BASIC;
+	s[0].data = a;
+	s[0].size = size;
+	image_build(&img, s, 1);
+	shoff = img.ehdr->e_shoff;
+	moved.len = img.len + 4;
+	moved.bytes = calloc(1, moved.len);
+	memcpy(moved.bytes, img.bytes, shoff);
+	memcpy(moved.bytes + shoff + 4, img.bytes + shoff, img.len - shoff);
+	((struct elf64_hdr *)moved.bytes)->e_shoff = shoff + 4;
+	CHECK(mv_image_check(moved.bytes, moved.len, &why) == 0);
+	CHECK(printk_crc_in(&moved, MV_KERNEL_BASIC, false, &kind) == 0xaaaa);
+	free(moved.bytes);
+	/* The name table must end in NUL, as the loader requires. */
+	img.bytes[img.shdrs[img.ehdr->e_shstrndx].sh_offset +
+		  img.shdrs[img.ehdr->e_shstrndx].sh_size - 1] = 'x';
+	CHECK(mv_image_check(img.bytes, img.len, &why) == -1);
+	image_free(&img);
+	free(a);
+	free(b);
 }
 
 static void test_verify_symbol(void)
@@ -526,7 +803,7 @@ static void test_verify_symbol(void)
 	struct image img;
 
 	basic_image(&img);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	mv_cursor_init(&t, &c);
 	mv_verify_symbol(&t, &c, "module_layout", &layout, MV_POLICY_WARN, false, &v);
 	CHECK(v.outcome == MV_MATCH && v.layout && v.action == MV_ADMIT);
@@ -557,7 +834,7 @@ static void test_crc_upper_bits(void)
 
 	/* As the kernel compares: the whole entry against the zero-extended CRC. */
 	image_build(&img, &s, 1);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	mv_cursor_init(&t, &c);
 	mv_verify_symbol(&t, &c, "sym", &kcrc, MV_POLICY_REFUSE, false, &v);
 	CHECK(v.outcome == MV_MISMATCH);
@@ -674,7 +951,7 @@ static void test_rules_apply(void)
 
 	CHECK(mv_rules_parse(list, sizeof(list) - 1, &rules, &err) == 0 && rules.count == 4);
 	basic_image(&img);
-	mv_tables_find(img.bytes, img.len, &t);
+	mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 	mv_cursor_init(&t, &c);
 	/* A symbol rule admits one mismatch under refuse, as warn would. */
 	mv_verify_symbol(&t, &c, "not_in_table", &other, MV_POLICY_REFUSE, false, &v);
@@ -811,6 +1088,13 @@ int main(void)
 	run("sections-outside-overflowing-absurd", test_sections_outside);
 	run("duplicate-section-and-no-table", test_duplicate_and_none);
 	run("decision-table", test_decision_table);
+	run("no-forced-load-without-module-force-load", test_no_forced_load);
+	run("loader-selection-first-alloc-section", test_loader_selection);
+	run("tables-all-every-table-agrees", test_more_tables);
+	run("selection-undefined-name-outside-table", test_selection_undefined);
+	run("extended-tables-only-where-the-kernel-reads-them", test_extended_only_where_read);
+	run("selection-after-rewrite-confirmed-or-inferred", test_selection_after_rewrite);
+	run("image-check-no-stricter-than-loader", test_image_check_like_loader);
 	run("verify-symbol-outcomes", test_verify_symbol);
 	run("crc-compare-like-the-kernel", test_crc_upper_bits);
 	run("policy-parse", test_policy_parse);

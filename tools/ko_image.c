@@ -13,11 +13,6 @@
 
 #define KO_MAX_SIZE	0x40000000ULL	/* 1 GiB */
 
-static bool range_ok(u64 len, u64 off, u64 size)
-{
-	return off <= len && size <= len - off;
-}
-
 int ko_image_from_memory(const void *data, u64 len, struct ko_image *img)
 {
 	void *mem;
@@ -208,42 +203,6 @@ void ko_image_free(struct ko_image *img)
 const char *ko_modinfo(const struct ko_image *img, const char *tag, char *buf, size_t size)
 {
 	return mv_modinfo(img->bytes, img->len, tag, buf, size);
-}
-
-/**
- * ko_kernel_rejects() - would the loader's ELF checks refuse the image before any version check?
- * @img: the image; mv_image_check() must have accepted it
- *
- * The loader's elf_validity_check() refuses a module any of whose sections (other than
- * SHT_NOBITS ones) reaches past the end of the file.
- *
- * Return: why it would be refused, or NULL.
- */
-const char *ko_kernel_rejects(const struct ko_image *img)
-{
-	const struct elf64_hdr *eh = (const void *)img->bytes;
-	const struct elf64_shdr *sh = (const void *)(img->bytes + eh->e_shoff);
-	unsigned int i, major = 0, minor = 0;
-	struct mv_tables ext;
-	char vermagic[64];
-
-	for (i = 1; i < eh->e_shnum; i++)
-		if (sh[i].sh_type != SHT_NOBITS &&
-		    !range_ok(img->len, sh[i].sh_offset, sh[i].sh_size))
-			return "a section lies outside the file";
-	/*
-	 * From 6.14 (the release the module says it was built for, in its vermagic) the loader also
-	 * refuses extended tables with a half missing or more CRCs than names
-	 * (elf_validity_cache_index_versions()).
-	 */
-	if (!ko_modinfo(img, "vermagic", vermagic, sizeof(vermagic)) ||
-	    sscanf(vermagic, "%u.%u", &major, &minor) != 2 || major * 1000 + minor < 6014)
-		return NULL;
-	mv_tables_find_format(img->bytes, img->len, MV_TABLE_EXTENDED, &ext);
-	if (ext.kind == MV_TABLE_MALFORMED &&
-	    (!strcmp(ext.error, MV_ERR_EXT_HALF) || !strcmp(ext.error, MV_ERR_EXT_MORE_CRCS)))
-		return ext.error;
-	return NULL;
 }
 
 int ko_undefined_symbols(const struct ko_image *img, ko_symbol_fn fn, void *arg)

@@ -19,8 +19,6 @@ int ko_image_from_memory(const void *data, u64 len, struct ko_image *img);
 void ko_image_free(struct ko_image *img);
 const char *ko_modinfo(const struct ko_image *img, const char *tag, char *buf, size_t size);
 
-const char *ko_kernel_rejects(const struct ko_image *img);
-
 typedef void (*ko_symbol_fn)(const char *name, bool weak, void *arg);
 int ko_undefined_symbols(const struct ko_image *img, ko_symbol_fn fn, void *arg);
 

@@ -4,7 +4,10 @@
  * __version_ext_crcs/__version_ext_names) as text or JSON, and with --symvers, the verdict of every
  * symbol the loader would check against that kernel's CRCs and the decision modver.ko would take
  * under --policy.  Built from modver.ko's own parsing, lookup, decision and message code, so its
- * verdict lines are the ones modver.ko logs.
+ * verdict lines are the ones modver.ko logs, and from the loader rules modver.ko's dry run applies
+ * (modver_elf.c), so its decision is the dry run's: an image the loader would refuse is refused
+ * with the loader's reason, checking stops after a refused module_layout as a load does, and every
+ * other undefined symbol is checked, as simplify_symbols() does.
  *
  * Exit status: 0 the module would load (or, without --symvers, the tables were printed), 1 it would
  * be refused, 2 error.
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "ko_image.h"
+#include "modver_elf.h"
 #include "modver_format.h"
 #include "symvers.h"
 
@@ -25,6 +29,11 @@ struct dump {
 	bool json;
 	bool live;
 	bool force_layout;
+	int kernel_format;	/* -1: the module's own (extended if it carries extended tables) */
+	struct mv_loader loader;	/* whose image rules: see main() for the defaults */
+	const char *release;	/* NULL: the release in the module's vermagic */
+	bool no_force_load;	/* the kernel lacks CONFIG_MODULE_FORCE_LOAD */
+	const char *sig_refused;	/* the loader refuses the signature trailer: why */
 	enum mv_policy policy;
 	struct symvers *symvers;
 	struct ko_image img;
@@ -100,6 +109,7 @@ static void check_symbol(struct dump *d, const char *sym, const u32 *kernel_crc)
 	bool logged;
 
 	mv_verify_symbol(&d->in_use, &d->cursor, sym, kernel_crc, d->policy, d->force_layout, &v);
+	mv_forbid_forced_load(&v, !d->no_force_load);
 	mv_tally_add(&d->tally, &v);
 	if (v.layout && v.action == MV_REFUSE)
 		d->layout_refused = true;
@@ -151,26 +161,37 @@ static void resolve_symbol(const char *sym, bool weak, void *arg)
 	check_symbol(d, sym, &crc);
 }
 
+/* The image is refused before (or instead of) the version checks: say why, as the dry run does. */
+static int loader_refuses(const struct dump *d, const char *what, const char *why)
+{
+	if (d->json) {
+		printf("\"kernel_rejects\":");
+		json_string(why);
+		printf(",\"would_load\":false,");
+	} else {
+		printf("kernel: %s: %s\n%s\n", what, why, "decision: would be refused");
+	}
+	return 1;
+}
+
 static int print_verdicts(struct dump *d)
 {
+	enum mv_loader_verdict lv;
 	char line[MV_LINE_MAX];
-	const char *rejected;
+	const char *why;
 	void *index_mem;
 	u64 index_bytes;
 	u32 layout_crc;
 	bool refused;
 	int ret;
 
-	rejected = ko_kernel_rejects(&d->img);
-	if (rejected) {
-		/* Refused by the loader's ELF checks: check_version() is never asked. */
-		if (d->json)
-			printf("\"kernel_rejects\":\"%s\",\"would_load\":false,", rejected);
-		else
-			printf("kernel: refuses the image before any version check: %s\n%s\n",
-			       rejected, "decision: would be refused");
-		return 1;
-	}
+	if (d->sig_refused)
+		return loader_refuses(d, "the loader would refuse it", d->sig_refused);
+	lv = mv_loader_check(d->img.bytes, d->img.len, &d->loader, &why);
+	if (lv == MV_LOADER_REFUSES)
+		return loader_refuses(d, "the loader would refuse it", why);
+	if (lv == MV_LOADER_UNDEFINED)
+		return loader_refuses(d, "the loader would read outside the image", why);
 	if (!symvers_crc(d->symvers, MV_LAYOUT_SYMBOL, &layout_crc)) {
 		fprintf(stderr, "%s\n",
 			"modver-dump: no module_layout in the Module.symvers given: not a CONFIG_MODVERSIONS kernel's");
@@ -185,11 +206,14 @@ static int print_verdicts(struct dump *d)
 	if (d->json)
 		printf("\"policy\":\"%s\",\"verdicts\":[", mv_policy_name(d->policy));
 	check_symbol(d, MV_LAYOUT_SYMBOL, &layout_crc);
-	ret = ko_undefined_symbols(&d->img, resolve_symbol, d);
+	/* The loader reads the symbol names only if module_layout passed. */
+	ret = d->layout_refused ? 0 :
+	      mv_loader_symbols(d->img.bytes, d->img.len, resolve_symbol, d, &why);
 	free(index_mem);
 	if (ret) {
-		fprintf(stderr, "modver-dump: %s: no usable symbol table\n", d->path);
-		return 2;
+		if (d->json)
+			printf("],");
+		return loader_refuses(d, "the loader would read outside the image", why);
 	}
 	refused = mv_tally_decision(&d->tally) == MV_REFUSE || d->unresolved;
 	mv_format_summary(line, sizeof(line), d->name, &d->tally, d->in_use.kind, d->policy, 0);
@@ -261,7 +285,7 @@ static int live_check(const struct dump *d)
 static void print_usage(void)
 {
 	fprintf(stderr, "%s\n",
-		"usage: modver-dump [--json] [--symvers Module.symvers]... [--policy refuse|warn|log] [--force-module-layout] MODULE.ko[.xz|.zst]\n       modver-dump --live MODULE.ko[.xz|.zst]   (ask the running modver.ko: its dry run)");
+		"usage: modver-dump [--json] [--symvers Module.symvers]... [--policy refuse|warn|log] [--force-module-layout] [--kernel-format basic|extended] [--kernel-release RELEASE] [--arch x86_64|aarch64] [--struct-module-size BYTES] [--no-force-load] MODULE.ko[.xz|.zst]\n       modver-dump --live MODULE.ko[.xz|.zst]   (ask the running modver.ko: its dry run)");
 	exit(2);
 }
 
@@ -273,13 +297,20 @@ int main(int argc, char **argv)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "force-module-layout", no_argument, NULL, 'f' },
 		{ "live", no_argument, NULL, 'l' },
+		{ "kernel-format", required_argument, NULL, 'k' },
+		{ "kernel-release", required_argument, NULL, 'r' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "struct-module-size", required_argument, NULL, 'm' },
+		{ "no-force-load", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dump d = { .policy = MV_POLICY_REFUSE };
-	char err[512];
+	struct dump d = { .policy = MV_POLICY_REFUSE, .kernel_format = -1 };
+	struct mv_tables ext;
+	char err[512], vermagic[64], *end;
 	const char *why;
 	int opt, ret = 0, policy;
+	u64 len;
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
@@ -311,6 +342,45 @@ int main(int argc, char **argv)
 		case 'l':
 			d.live = true;
 			break;
+		case 'k':
+			if (!strcmp(optarg, "basic")) {
+				d.kernel_format = MV_KERNEL_BASIC;
+			} else if (!strcmp(optarg, "extended")) {
+				d.kernel_format = MV_KERNEL_EXTENDED;
+			} else {
+				fprintf(stderr,
+					"modver-dump: invalid kernel format '%s' (expected basic or extended)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'r':
+			d.release = optarg;
+			break;
+		case 'a':
+			if (!strcmp(optarg, "x86_64") || !strcmp(optarg, "amd64")) {
+				d.loader.machine = EM_X86_64;
+			} else if (!strcmp(optarg, "aarch64") || !strcmp(optarg, "arm64")) {
+				d.loader.machine = EM_AARCH64;
+			} else {
+				fprintf(stderr,
+					"modver-dump: invalid arch '%s' (expected x86_64 or aarch64)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'm':
+			errno = 0;
+			d.loader.module_size = strtoull(optarg, &end, 0);
+			if (errno || *end || !d.loader.module_size) {
+				fprintf(stderr,
+					"modver-dump: invalid struct module size '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'n':
+			d.no_force_load = true;
+			break;
 		default:
 			print_usage();
 		}
@@ -329,6 +399,19 @@ int main(int argc, char **argv)
 	}
 	if (!ko_modinfo(&d.img, "name", d.name, sizeof(d.name)))
 		snprintf(d.name, sizeof(d.name), "%s", "(unnamed)");
+	/*
+	 * The kernel judged for: --kernel-release, else the one the module was built for (its
+	 * vermagic); its architecture and struct module size are checked only when given.
+	 */
+	if (!d.release)
+		d.release = ko_modinfo(&d.img, "vermagic", vermagic, sizeof(vermagic)) ?: "";
+	d.loader.gen = mv_loader_gen_of(d.release);
+	/* The loader checks the image without its signature trailer, as --live's dry run does. */
+	len = mv_image_unsigned_len(d.img.bytes, d.img.len, &why);
+	if (why)
+		d.sig_refused = why;
+	else
+		d.img.len = len;
 	if (d.live) {
 		ret = live_check(&d);
 		ko_image_free(&d.img);
@@ -346,7 +429,16 @@ int main(int argc, char **argv)
 	}
 	print_table(&d, "basic", MV_TABLE_BASIC);
 	print_table(&d, "extended", MV_TABLE_EXTENDED);
-	mv_tables_find(d.img.bytes, d.img.len, &d.in_use);
+	/*
+	 * Which table the kernel reads depends on the kernel (6.14+ read the extended one): without
+	 * --kernel-format, assume the kernel the module was built for, whose modpost wrote the
+	 * extended tables exactly when that kernel reads them.
+	 */
+	if (d.kernel_format < 0) {
+		mv_tables_find_format(d.img.bytes, d.img.len, MV_TABLE_EXTENDED, &ext);
+		d.kernel_format = ext.kind == MV_TABLE_NONE ? MV_KERNEL_BASIC : MV_KERNEL_EXTENDED;
+	}
+	mv_tables_find(d.img.bytes, d.img.len, d.kernel_format, &d.in_use);
 	if (d.json)
 		printf("\"in_use\":\"%s\"", mv_table_kind_name(d.in_use.kind));
 	else

@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		mv_tables_find_format(img.bytes, img.len, MV_TABLE_BASIC, &t);
 		mv_tables_find_format(img.bytes, img.len, MV_TABLE_EXTENDED, &t);
 		for (p = 0; p < MV_POLICY_COUNT; p++) {
-			mv_tables_find(img.bytes, img.len, &t);
+			mv_tables_find(img.bytes, img.len, MV_KERNEL_EXTENDED, &t);
 			bytes = mv_index_bytes(&t);
 			/* Every other policy without the index, as when memory runs out. */
 			mem = bytes && p != MV_POLICY_WARN ? malloc(bytes) : NULL;

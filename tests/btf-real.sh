@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# btf-real.sh "LINES" "ARCHES": check Debian's real kernels' BTF against modver's mirrors of the
+# loader's private structs (struct load_info, struct find_symbol_arg), with the reader and checks
+# modver.ko runs at init (tests/btf_layout.c).  For each kernel line (6.1, 6.12) and architecture
+# (amd64, arm64), default all: the BTF is the .BTF section of the BTF-only vmlinux that 6.12+
+# headers ship (objcopy), or, for 6.1, whose headers have none, the blob inside the image
+# (arm64's vmlinuz is a plain Image; amd64's bzImage is decompressed first, as extract-vmlinux
+# does).  Prints one "PASS|FAIL host btf LINE/ARCH: ..." line per kernel; exits 1 on any FAIL.
+set -uo pipefail
+. "$(dirname "$0")/../scripts/lib.sh"
+
+read -ra lines <<<"${1:-6.1 6.12}"
+read -ra arches <<<"${2:-amd64 arm64}"
+need_packages gcc make binutils xz-utils gzip zstd libc6-dev linux-libc-dev
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tool=$MODVER_ROOT/tests/btf_layout
+if ! make -s -C "$MODVER_ROOT/tests" btf_layout >"$work/build.log" 2>&1; then
+	echo "FAIL host btf: btf_layout does not build: $(head -n 3 "$work/build.log" | tr '\n' ' ')"
+	exit 1
+fi
+
+# decompress_image VMLINUZ OUT: the first payload in VMLINUZ that xz, zstd or gzip unpacks.
+decompress_image() {
+	local img=$1 out=$2 magic tool off
+	for magic in '\xfd7zXZ\x00:xz' '\x28\xb5\x2f\xfd:zstd' '\x1f\x8b\x08:gzip'; do
+		tool=${magic##*:}
+		for off in $(LC_ALL=C grep -obUaP "${magic%:*}" "$img" | cut -d: -f1 | head -n 4); do
+			tail -c +$((off + 1)) "$img" | "$tool" -dc >"$out" 2>/dev/null
+			[ -s "$out" ] && return 0
+		done
+	done
+	return 1
+}
+
+rc=0
+for line in "${lines[@]}"; do
+	for arch in "${arches[@]}"; do
+		label=$line/$arch
+		if ! envfile=$(bash "$MODVER_ROOT/scripts/fetch-kernel.sh" "$line" "$arch" | tail -n 1); then
+			echo "FAIL host btf $label: cannot fetch the kernel"
+			rc=1
+			continue
+		fi
+		(
+			. "$envfile"
+			blob=$work/$line-$arch.btf
+			if [ -f "$KDIR/vmlinux" ]; then
+				# Generic ELF: the host's objcopy reads arm64's vmlinux too.
+				objcopy -I elf64-little -O binary --only-section=.BTF "$KDIR/vmlinux" "$blob" &&
+					exec "$tool" "$blob" "$label (.BTF of $KREL headers' vmlinux)"
+				echo "FAIL host btf $label: no .BTF section in $KDIR/vmlinux"
+				exit 1
+			fi
+			image=$VMLINUZ
+			if [ "$arch" = amd64 ]; then
+				image=$work/$line-$arch.vmlinux
+				decompress_image "$VMLINUZ" "$image" ||
+					{ echo "FAIL host btf $label: cannot decompress $VMLINUZ"; exit 1; }
+			fi
+			exec "$tool" --scan "$image" "$label (BTF in $KREL's image)"
+		) || rc=1
+	done
+done
+exit $rc
