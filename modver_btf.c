@@ -573,6 +573,52 @@ int mv_btf_field(const struct mv_btf *btf, u32 struct_id, const char *path,
 }
 
 /**
+ * mv_btf_int_offset() - where every struct @name keeps an integer member of @size bytes
+ * @btf: indexed by mv_btf_index()
+ * @name: the struct's tag
+ * @path: the member's path, "index.vers"
+ * @size: the integer's size in bytes
+ * @offset: set to the member's byte offset
+ * @why: a reason when it fails
+ * @why_size: its size
+ *
+ * For members whose offset differs between configurations (load_info.index): found, not
+ * checked against a mirror.  Every struct of the name must agree, as mv_btf_check_struct() wants.
+ *
+ * Return: 0, or -1 with @why set.
+ */
+int mv_btf_int_offset(const struct mv_btf *btf, const char *name, const char *path, u32 size,
+		      u32 *offset, char *why, size_t why_size)
+{
+	struct mv_btf_field f;
+	const char *reason;
+	bool found = false;
+	u32 id = 0;
+
+	while ((id = mv_btf_find(btf, MV_BTF_KIND_STRUCT, name, id))) {
+		if (mv_btf_field(btf, id, path, &f, &reason)) {
+			snprintf(why, why_size, "struct %s.%s: %s", name, path, reason);
+			return -1;
+		}
+		if (f.bitfield_size || f.bit_offset % 8 || f.kind != MV_BTF_KIND_INT ||
+		    f.size != size || (found && *offset != f.bit_offset / 8)) {
+			snprintf(why, why_size,
+				 "struct %s.%s: BTF has %s (%llu bytes) at bit %llu, modver reads a %u-byte integer",
+				 name, path, mv_btf_kind_name(f.kind), (unsigned long long)f.size,
+				 (unsigned long long)f.bit_offset, size);
+			return -1;
+		}
+		*offset = f.bit_offset / 8;
+		found = true;
+	}
+	if (!found) {
+		snprintf(why, why_size, "no struct %s in BTF", name);
+		return -1;
+	}
+	return 0;
+}
+
+/**
  * mv_btf_check_struct() - does every struct of a name have the members modver expects?
  * @btf: indexed by mv_btf_index()
  * @name: the struct's name ("load_info")

@@ -19,15 +19,16 @@
  * unverifiable, so refused under every policy.  Only a load_info pointer that cannot be one is
  * left to the kernel's own check, and that is logged.
  *
- * The table is the one the kernel would read, chosen the loader's way: a kretprobe on
- * load_module() sees each load begin, before the loader rewrites the section headers, and records
- * which sections find_sec() will select and whether the load ignores modversions (its flags).  The
- * same entry handler links a per-load record (kept in the kretprobe instance, so nothing is
- * allocated) on a list keyed by the loading task; the replacement finds it there, and the return
- * handler prints the load's one summary line.  A task is inside at most one load_module() at a
- * time, and several tasks can be inside at once, so the list has a lock; a record's other fields
- * belong to its task alone.  A load the kretprobe missed (out of instances) has its selection
- * inferred from the rewritten headers instead (mv_select_rewritten()).
+ * The table is the one the kernel reads: the loader's own choice, load_info.index.vers (and from
+ * 6.14 .vers_ext_crc/.vers_ext_name), read at the offsets BTF gave at init, so find_sec() and
+ * MODULE_INIT_IGNORE_MODVERSIONS are honoured as the running kernel applies them, for every load.
+ *
+ * A kretprobe on load_module() brackets each load: its entry handler links a per-load record
+ * (kept in the kretprobe instance, so nothing is allocated) on a list keyed by the loading task,
+ * the replacement finds it there, and the return handler prints the load's one summary line.  A
+ * task is inside at most one load_module() at a time, and several tasks can be inside at once, so
+ * the list has a lock; a record's other fields belong to its task alone.  A load the kretprobe
+ * missed (out of instances) is decided call by call, the same way, without a summary.
  *
  * The loader may ask about one symbol more than once in a load (resolve_symbol_wait() retries
  * while the exporter is still coming): each time is decided, but counted, logged, reported and
@@ -39,7 +40,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitmap.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -48,7 +48,6 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <uapi/linux/module.h>
 
 #include "modver.h"
 #include "modver_arch.h"
@@ -80,27 +79,15 @@ static struct modver_load *modver_load_of(struct task_struct *task)
 	return found;
 }
 
-/*
- * kretprobe entry handler of load_module(info, uargs, flags); kprobe context.  The loader has
- * copied the image (info->hdr, info->len) but not yet validated or rewritten it: the selection is
- * made only if the image can be walked, and confirmed again when the checks come.
- */
+/* kretprobe entry handler of load_module(); kprobe context. */
 static int modver_load_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	const struct modver_load_info *info = (void *)modver_arch_argument(regs, 0);
-	int load_flags = (int)modver_arch_argument(regs, 2);
 	struct modver_load *load = (struct modver_load *)ri->data;
 	unsigned long flags;
-	const char *why;
 
 	memset(load, 0, sizeof(*load));
 	load->task = current;
 	load->tracked = true;
-	if (info && mv_image_check(info->hdr, info->len, &why) == 0) {
-		mv_select_loader(info->hdr, MODVER_KERNEL_FORMAT,
-				 load_flags & MODULE_INIT_IGNORE_MODVERSIONS, &load->selection);
-		load->selected = true;
-	}
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
 	list_add(&load->node, &modver_loads);
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
@@ -114,7 +101,7 @@ static void modver_load_release(struct modver_load *load)
 
 	kfree(load->index_mem);
 	load->index_mem = NULL;
-	bitmap_free(load->seen);
+	kfree(load->seen);
 	load->seen = NULL;
 	for (i = 0; i < ARRAY_SIZE(load->extra_index_mem); i++) {
 		kfree(load->extra_index_mem[i]);
@@ -180,6 +167,46 @@ static void modver_index(struct mv_tables *t, void **mem)
 	mv_index_build(t, *mem, bytes);
 }
 
+/**
+ * modver_others_prepare() - the other tables an image carries, ready to check (tables=all)
+ * @image: the image; mv_image_check() must have accepted it
+ * @len: its length
+ * @kernel: the table the kernel reads; made malformed when another table is in doubt
+ * @extra: the other tables, indexed
+ * @cursors: a lookup hint for each
+ * @mem: each one's index memory (kmalloc()ed; the caller kfree()s both, whatever the result)
+ *
+ * Shared by loads and the dry run, so that both decide alike.  A table whose names cannot be
+ * proven distinct (no memory for the index that proves it) is in doubt: a second entry for one
+ * name could hide a disagreement.  Process context.
+ *
+ * Return: how many of @extra to check.
+ */
+int modver_others_prepare(const void *image, u64 len, struct mv_tables *kernel,
+			  struct mv_tables extra[2], struct mv_cursor cursors[2], void *mem[2])
+{
+	int i, n = mv_tables_others(image, len, kernel, extra);
+
+	if (n < 0) {
+		*kernel = extra[0];	/* any table in doubt puts the load in doubt */
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		modver_index(&extra[i], &mem[i]);
+		if (extra[i].kind == MV_TABLE_MALFORMED) {
+			*kernel = extra[i];
+			return 0;
+		}
+		if (!extra[i].unique) {
+			kernel->kind = MV_TABLE_MALFORMED;
+			kernel->error = "no memory to check the names of a version table";
+			return 0;
+		}
+		mv_cursor_init(&extra[i], &cursors[i]);
+	}
+	return n;
+}
+
 /* The module's name as the loader found it, if it lies inside the image; else a placeholder. */
 static void modver_load_name(struct modver_load *load, const struct modver_load_info *info)
 {
@@ -200,11 +227,8 @@ static void modver_load_name(struct modver_load *load, const struct modver_load_
 static void modver_load_tables(struct modver_load *load, const struct modver_load_info *info,
 			       const struct module *mod, bool layout)
 {
-	const enum mv_table_kind formats[] = { MV_TABLE_BASIC, MV_TABLE_EXTENDED };
 	struct mv_selection selection;
-	struct mv_tables *x;
 	const char *why;
-	unsigned int i;
 
 	memset(&load->tables, 0, sizeof(load->tables));
 	if (mv_image_check(info->hdr, info->len, &why) != 0)
@@ -212,35 +236,15 @@ static void modver_load_tables(struct modver_load *load, const struct modver_loa
 	why = "load_info is not laid out as modver reads it";
 	if (layout && info->mod != mod)
 		goto malformed;
-	if (load->selected) {
-		why = "version sections differ from those the loader selected";
-		if (!mv_selection_confirm(info->hdr, &load->selection))
-			goto malformed;
-		selection = load->selection;
-	} else if (mv_select_rewritten(info->hdr, MODVER_KERNEL_FORMAT, &selection,
-				       &why) != 0) {
-		goto malformed;
-	}
+	modver_loader_selection(info, &selection);
+	/* Nothing selected although a version section is there: the load ignores modversions. */
+	if (!selection.vers && !selection.ext_crcs && !selection.ext_names)
+		selection.forced = mv_versions_ignored(info->hdr, MODVER_KERNEL_FORMAT);
 	mv_tables_read(info->hdr, info->len, MODVER_KERNEL_FORMAT, &selection, &load->tables);
 	if (!load->tables_all || load->tables.kind == MV_TABLE_MALFORMED || selection.forced)
 		return;
-	for (i = 0; i < ARRAY_SIZE(formats); i++) {
-		x = &load->extra[load->extra_count];
-		mv_tables_find_format(info->hdr, info->len, formats[i], x);
-		if (x->kind == MV_TABLE_MALFORMED) {
-			load->tables = *x;	/* any table in doubt puts the load in doubt */
-			return;
-		}
-		if (x->kind == MV_TABLE_NONE || x->section == load->tables.section)
-			continue;
-		modver_index(x, &load->extra_index_mem[load->extra_count]);
-		if (x->kind == MV_TABLE_MALFORMED) {
-			load->tables = *x;
-			return;
-		}
-		mv_cursor_init(x, &load->extra_cursor[load->extra_count]);
-		load->extra_count++;
-	}
+	load->extra_count = modver_others_prepare(info->hdr, info->len, &load->tables, load->extra,
+						  load->extra_cursor, load->extra_index_mem);
 	return;
 malformed:
 	load->tables.kind = MV_TABLE_MALFORMED;
@@ -273,24 +277,48 @@ static void modver_load_start(struct modver_load *load, const struct modver_load
 		mv_index_build(&load->tables, NULL, 0);
 	mv_cursor_init(&load->tables, &load->cursor);
 	if (load->tracked && load->tables.count)
-		load->seen = bitmap_zalloc(load->tables.count, GFP_KERNEL | __GFP_NOWARN);
+		load->seen = kcalloc(load->tables.count, sizeof(*load->seen),
+				     GFP_KERNEL | __GFP_NOWARN);
 	load->started = true;
 }
 
+/* A verdict as the dedupe compares it: outcome and final action, never 0. */
+static u8 modver_verdict_code(const struct mv_verdict *v)
+{
+	return 1 + v->outcome * 4 + v->action;
+}
+
+/* FNV-1a of a symbol name: names of any length are remembered in eight bytes. */
+static u64 modver_name_hash(const char *s)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+
+	while (*s)
+		h = (h ^ (u8)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
 /*
- * Has this load decided @sym before?  The loader asks again for a symbol whose exporter is still
- * coming (resolve_symbol_wait()), and a hostile symbol table may name one symbol twice.  Entries
- * found in the kernel's table are remembered in a bitmap; other verdicts by the previous name.
+ * Has this load decided @sym before, the same way?  The loader asks again for a symbol whose
+ * exporter is still coming (resolve_symbol_wait()), and a hostile symbol table may name one
+ * symbol twice.  Only the same verdict (outcome and action) counts as a repeat: one that differs
+ * (the exporter was replaced between the retries) is accounted again.  Entries of the kernel's
+ * table remember their last verdict; other verdicts are compared with the previous call's.
  */
 static bool modver_repeated(struct modver_load *load, const char *sym, const struct mv_verdict *v)
 {
+	u8 code = modver_verdict_code(v);
+	u64 hash = modver_name_hash(sym);
 	bool repeat;
 
-	if (v->has_module_crc && load->seen)
-		repeat = __test_and_set_bit(v->entry, load->seen);
-	else
-		repeat = load->has_last && !strcmp(load->last_symbol, sym);
-	load->has_last = strscpy(load->last_symbol, sym, sizeof(load->last_symbol)) > 0;
+	if (v->has_entry && load->seen) {
+		repeat = load->seen[v->entry] == code;
+		load->seen[v->entry] = code;
+	} else {
+		repeat = load->last_code == code && load->last_hash == hash;
+	}
+	load->last_code = code;
+	load->last_hash = hash;
 	return repeat;
 }
 
@@ -322,12 +350,12 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 
 	mv_verify_symbol(&load->tables, &load->cursor, symname, crc, load->policy,
 			 load->force_layout, &verdict);
-	repeat = modver_repeated(load, symname, &verdict);
 	mv_verify_more_tables(load->extra, load->extra_cursor, load->extra_count, symname,
 			      load->policy, load->force_layout, &verdict);
 	mv_rules_apply(load->rules ? &load->rules->rules : NULL, load->name, symname,
 		       load->force_layout, &verdict);
 	mv_forbid_forced_load(&verdict, IS_ENABLED(CONFIG_MODULE_FORCE_LOAD));
+	repeat = modver_repeated(load, symname, &verdict);
 	modver_account(load, mod, symname, &verdict, repeat);
 	if (load == &untracked)
 		modver_load_release(load);

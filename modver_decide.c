@@ -75,6 +75,7 @@ void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char
 		v->outcome = MV_MISSING;
 	} else {
 		v->has_module_crc = true;
+		v->has_entry = true;
 		v->module_crc = e.crc;
 		v->entry = e.index;
 		/* As the kernel compares: the full entry against the zero-extended 32-bit CRC. */
@@ -116,10 +117,10 @@ void mv_verify_more_tables(const struct mv_tables *extra, struct mv_cursor *curs
 		}
 		if (e.crc == (u64)v->kernel_crc || v->outcome == MV_MISMATCH)
 			continue;
+		/* The disagreeing CRC is shown; @entry stays the kernel table's. */
 		v->outcome = MV_MISMATCH;
 		v->has_module_crc = true;
 		v->module_crc = e.crc;
-		v->entry = e.index;
 	}
 	v->action = mv_decide(v->outcome, policy, v->layout, force_layout);
 }

@@ -58,6 +58,10 @@ struct modver_dry_run {
 	const char *name;
 	struct mv_tables tables;
 	struct mv_cursor cursor;
+	int extra_count;		/* tables=all: the other tables */
+	struct mv_tables extra[2];
+	struct mv_cursor extra_cursor[2];
+	void *extra_mem[2];
 	unsigned long *asked;		/* table entries the loader would ask about */
 	enum mv_policy policy;
 	bool force_layout;
@@ -98,6 +102,8 @@ static void modver_dry_check(struct modver_dry_run *d, const char *sym, bool ask
 	if (found) {
 		mv_verify_symbol(&d->tables, &d->cursor, sym, has_crc ? &crc : NULL, d->policy,
 				 d->force_layout, &v);
+		mv_verify_more_tables(d->extra, d->extra_cursor, d->extra_count, sym, d->policy,
+				      d->force_layout, &v);
 		mv_rules_apply(d->rules ? &d->rules->rules : NULL, d->name, sym, d->force_layout,
 			       &v);
 	} else {
@@ -110,10 +116,11 @@ static void modver_dry_check(struct modver_dry_run *d, const char *sym, bool ask
 	/* Unresolved and unversioned verdicts looked nothing up: show the module's CRC anyway. */
 	if (!v.has_module_crc && mv_lookup(&d->tables, &d->cursor, sym, &e)) {
 		v.has_module_crc = true;
+		v.has_entry = true;
 		v.module_crc = e.crc;
 		v.entry = e.index;
 	}
-	if (v.has_module_crc && d->asked)
+	if (v.has_entry && d->asked)
 		__set_bit(v.entry, d->asked);
 	if (asked)
 		mv_tally_add(&d->tally, &v);
@@ -185,6 +192,10 @@ static int modver_dry_answer_build(void)
 		index_mem = kvmalloc(index_bytes, GFP_KERNEL);
 	mv_index_build(&d.tables, index_mem, index_bytes);
 	mv_cursor_init(&d.tables, &d.cursor);
+	/* tables=all, as a load decides it (modver_core.c): the other tables, or the doubt. */
+	if (modver_tables_all_now() && d.tables.kind != MV_TABLE_MALFORMED)
+		d.extra_count = modver_others_prepare(d.image, d.len, &d.tables, d.extra,
+						      d.extra_cursor, d.extra_mem);
 	if (d.tables.count)
 		d.asked = bitmap_zalloc(d.tables.count, GFP_KERNEL);
 	d.policy = modver_policy_now();
@@ -227,6 +238,8 @@ free:
 	modver_rules_put(d.rules);
 	bitmap_free(d.asked);
 	kvfree(index_mem);
+	kfree(d.extra_mem[0]);
+	kfree(d.extra_mem[1]);
 	modver_record_put(d.rec);
 	return ret;
 }

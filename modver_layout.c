@@ -29,6 +29,48 @@
 #include "modver_mirror.h"
 
 #define MODVER_BTF_PATH		"/sys/kernel/btf/vmlinux"
+
+/*
+ * Where load_info.index keeps the loader's choice of version sections (section indices, unsigned
+ * int), found in BTF at init: these offsets differ between releases and configurations (6.1: 140,
+ * 6.12: 132 on Debian amd64).  Written once before any probe is registered, read-only after.
+ */
+static u32 modver_index_vers_off, modver_index_ext_crc_off, modver_index_ext_name_off;
+
+static int modver_layout_find_index(const struct mv_btf *btf, char *why, size_t size)
+{
+	if (mv_btf_int_offset(btf, "load_info", "index.vers", sizeof(u32),
+			      &modver_index_vers_off, why, size))
+		return -1;
+	if (MODVER_KERNEL_FORMAT != MV_KERNEL_EXTENDED)
+		return 0;
+	if (mv_btf_int_offset(btf, "load_info", "index.vers_ext_crc", sizeof(u32),
+			      &modver_index_ext_crc_off, why, size))
+		return -1;
+	return mv_btf_int_offset(btf, "load_info", "index.vers_ext_name", sizeof(u32),
+				 &modver_index_ext_name_off, why, size);
+}
+
+/**
+ * modver_loader_selection() - the version sections the loader selected for a load
+ * @info: the loader's struct load_info, as check_version() receives it
+ * @sel: result: load_info.index.vers (and, from 6.14, .vers_ext_crc and .vers_ext_name)
+ *
+ * The loader's own choice, read where BTF said it is: find_sec() as the running kernel runs it,
+ * MODULE_INIT_IGNORE_MODVERSIONS included.  Any context.
+ */
+void modver_loader_selection(const struct modver_load_info *info, struct mv_selection *sel)
+{
+	const u8 *base = (const u8 *)info;
+
+	memset(sel, 0, sizeof(*sel));
+	memcpy(&sel->vers, base + modver_index_vers_off, sizeof(sel->vers));
+	if (MODVER_KERNEL_FORMAT != MV_KERNEL_EXTENDED)
+		return;
+	memcpy(&sel->ext_crcs, base + modver_index_ext_crc_off, sizeof(sel->ext_crcs));
+	memcpy(&sel->ext_names, base + modver_index_ext_name_off, sizeof(sel->ext_names));
+}
+
 /* Debian's vmlinux BTF is about 6 MiB; a file far larger is not what modver expects to read. */
 #define MODVER_BTF_MAX_BYTES	(256U << 20)
 #define MODVER_NO_BTF_HINT	" (no CONFIG_DEBUG_INFO_BTF, or sysfs not at /sys?)"
@@ -128,10 +170,12 @@ int modver_layout_verify(void)
 		if (mv_btf_check_struct(&btf, mv_mirrors[i].name, mv_mirrors[i].fields,
 					mv_mirrors[i].count, why, sizeof(why)))
 			goto out;
+	if (modver_layout_find_index(&btf, why, sizeof(why)))
+		goto out;
 	err = 0;
-	pr_info("private struct layouts verified against %s (%zu bytes, %u types) in %llu us\n",
-		 MODVER_BTF_PATH, len, btf.nr_types,
-		 div_u64(ktime_get_ns() - start, NSEC_PER_USEC));
+	pr_info("private struct layouts verified against %s (%zu bytes, %u types; load_info.index.vers at %u) in %llu us\n",
+		MODVER_BTF_PATH, len, btf.nr_types, modver_index_vers_off,
+		div_u64(ktime_get_ns() - start, NSEC_PER_USEC));
 out:
 	kvfree(index);
 	vfree(data);

@@ -4,7 +4,8 @@
  * switch.
  *
  * The "lock" parameter (at load time, or Y written to /sys/module/modver/parameters/lock) fixes
- * policy, rules and force_module_layout and keeps modver loaded until reboot; it cannot be cleared.
+ * policy, rules, force_module_layout and tables and keeps modver loaded until reboot; it cannot
+ * be cleared.
  * Refused attempts fail with -EPERM and are logged with the caller's pid and comm.
  *
  * Keeping modver loaded: kretprobes on the delete_module system call (the native entry and, on
@@ -17,8 +18,8 @@
  * before the system call ("in use"), so nothing is refused with EPERM or logged.
  *
  * Independently of the lock, a kernel in lockdown (integrity or confidentiality) refuses any change
- * that would make modver admit more: a weaker policy, rules more permissive than the policy, or
- * setting force_module_layout.
+ * that would make modver admit more: a weaker policy, rules more permissive than the policy,
+ * setting force_module_layout, or tables=all back to kernel.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -107,7 +108,7 @@ static int modver_lock_set(const char *val, const struct kernel_param *kp)
 	WRITE_ONCE(modver_locked, true);
 	if (READ_ONCE(modver_live))
 		modver_lock_engage();
-	pr_notice("locked by pid %d (%s): policy, rules and force_module_layout are fixed and modver stays loaded until reboot\n",
+	pr_notice("locked by pid %d (%s): policy, rules, force_module_layout and tables are fixed and modver stays loaded until reboot\n",
 		  task_pid_nr(current), current->comm);
 	return 0;
 }

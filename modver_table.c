@@ -163,27 +163,48 @@ static bool mv_section_named(const void *image, const struct elf64_shdr *strsec,
 }
 
 /*
+ * find_sec()'s strcmp(secstrings + sh_name, want), on the image as it lies: 1 equal, 0 different,
+ * -1 when the compare would run past the end of the image.  The loader does not bound sh_name
+ * everywhere (6.1 not on SHT_NOBITS sections, 6.12 not on SHT_NULL ones), so the name may lie
+ * beyond the name table, yet inside the image.
+ */
+static int mv_loader_name_is(const void *image, u64 len, const struct elf64_shdr *strsec,
+			     u32 sh_name, const char *want)
+{
+	u64 at = strsec->sh_offset + sh_name, n = strlen(want) + 1, i;
+	const u8 *name = (const u8 *)image + at;
+
+	for (i = 0; i < n; i++) {
+		if (at + i >= len)
+			return -1;
+		if (name[i] != (u8)want[i])
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * The loader's find_sec(): the first section after the null one that has SHF_ALLOC and the name
  * @want; 0 when there is none.  On an image the loader has not rewritten yet.  Sets *@undefined
- * when the loader would compare a name outside the section name table on the way (6.1 checks
- * sh_name only where it reads it as a name it keeps, not on SHT_NOBITS sections): what it then
- * selects is undefined.
+ * when the loader would read past the image on the way: what it then selects is undefined.
  */
-static u32 mv_find_sec(const void *image, const struct elf64_hdr *eh,
+static u32 mv_find_sec(const void *image, u64 len, const struct elf64_hdr *eh,
 		       const struct elf64_shdr *strsec, const char *want, bool *undefined)
 {
 	struct elf64_shdr sh;
 	u32 i;
+	int is;
 
 	for (i = 1; i < eh->e_shnum; i++) {
 		mv_shdr(image, eh, i, &sh);
 		if (!(sh.sh_flags & SHF_ALLOC))
 			continue;
-		if (sh.sh_name >= strsec->sh_size) {
+		is = mv_loader_name_is(image, len, strsec, sh.sh_name, want);
+		if (is < 0) {
 			*undefined = true;
 			return 0;
 		}
-		if (mv_section_named(image, strsec, &sh, want))
+		if (is)
 			return i;
 	}
 	return 0;
@@ -193,6 +214,7 @@ static u32 mv_find_sec(const void *image, const struct elf64_hdr *eh,
  * mv_select_loader() - the version sections the loader will select for an image
  * @image: the image as it is before load_module() rewrites its section headers; mv_image_check()
  *	must have accepted it
+ * @len: its length
  * @kf: how the running kernel reads version tables
  * @ignore_modversions: the load's MODULE_INIT_IGNORE_MODVERSIONS flag (modprobe
  *	--force-modversion): the loader then selects none
@@ -202,7 +224,7 @@ static u32 mv_find_sec(const void *image, const struct elf64_hdr *eh,
  * elf_validity_cache_index_versions() (6.14+) select them: find_sec(), the first SHF_ALLOC section
  * of each name.  Loaders before 6.14 never look for the extended pair.
  */
-void mv_select_loader(const void *image, enum mv_kernel_format kf,
+void mv_select_loader(const void *image, u64 len, enum mv_kernel_format kf,
 		      bool ignore_modversions, struct mv_selection *sel)
 {
 	struct elf64_shdr strsec;
@@ -214,117 +236,44 @@ void mv_select_loader(const void *image, enum mv_kernel_format kf,
 		return;
 	mv_ehdr(image, &eh);
 	mv_shdr(image, &eh, eh.e_shstrndx, &strsec);
-	sel->vers = mv_find_sec(image, &eh, &strsec, MV_SEC_BASIC, &sel->undefined);
+	sel->vers = mv_find_sec(image, len, &eh, &strsec, MV_SEC_BASIC, &sel->undefined);
 	if (kf != MV_KERNEL_EXTENDED)
 		return;
-	sel->ext_crcs = mv_find_sec(image, &eh, &strsec, MV_SEC_EXT_CRCS, &sel->undefined);
-	sel->ext_names = mv_find_sec(image, &eh, &strsec, MV_SEC_EXT_NAMES, &sel->undefined);
-}
-
-/*
- * After rewrite_section_headers() the selected section is the one whose SHF_ALLOC the loader
- * cleared.  Sets *@index to the section named @want that the loader selected, or 0; sets *@forced
- * when a section of that name kept SHF_ALLOC (the loader selected none: the load ignores
- * modversions).  Returns a reason when the headers cannot tell.
- */
-static const char *mv_infer_one(const void *image, const struct elf64_hdr *eh,
-				const struct elf64_shdr *strsec, const char *want, u32 *index,
-				bool *forced)
-{
-	struct elf64_shdr sh;
-	u32 i, first = 0;
-	bool first_alloc = false;
-
-	*index = 0;
-	for (i = 1; i < eh->e_shnum; i++) {
-		mv_shdr(image, eh, i, &sh);
-		if ((sh.sh_flags & SHF_ALLOC) && sh.sh_name >= strsec->sh_size)
-			return "the loader would read a name outside the section name table";
-		if (!mv_section_named(image, strsec, &sh, want))
-			continue;
-		if (first)
-			return "two sections share a version table's name";
-		first = i;
-		first_alloc = sh.sh_flags & SHF_ALLOC;
-	}
-	if (first_alloc)
-		*forced = true;
-	else
-		*index = first;
-	return NULL;
+	sel->ext_crcs = mv_find_sec(image, len, &eh, &strsec, MV_SEC_EXT_CRCS, &sel->undefined);
+	sel->ext_names = mv_find_sec(image, len, &eh, &strsec, MV_SEC_EXT_NAMES, &sel->undefined);
 }
 
 /**
- * mv_select_rewritten() - the version sections the loader selected, from its rewritten headers
+ * mv_versions_ignored() - did the loader select no version table on purpose?
  * @image: the image during a load, after rewrite_section_headers(); mv_image_check() must have
  *	accepted it
  * @kf: how the running kernel reads version tables
- * @sel: result
- * @why: set to a static reason when the headers cannot tell
  *
- * For a load whose selection was not seen before the rewrite (mv_select_loader()).  The loader
- * clears SHF_ALLOC on the sections it selected, so a version section that still has it was not
- * selected: the load ignores modversions.  Two sections of one name are ambiguous.  One case
- * cannot be told apart: a version section that never had SHF_ALLOC (the loader selected none)
- * reads as selected.
+ * For a load whose loader selected no version section: the loader clears SHF_ALLOC on what it
+ * selects, so a version section that still has it was seen and passed over, which only
+ * MODULE_INIT_IGNORE_MODVERSIONS (modprobe --force-modversion) does.
  *
- * Return: 0, or -1 with @why set.
+ * Return: true if the load ignores modversions.
  */
-int mv_select_rewritten(const void *image, enum mv_kernel_format kf,
-			struct mv_selection *sel, const char **why)
+bool mv_versions_ignored(const void *image, enum mv_kernel_format kf)
 {
-	struct elf64_shdr strsec;
+	struct elf64_shdr sh, strsec;
 	struct elf64_hdr eh;
-	bool forced = false;
+	u32 i;
 
-	memset(sel, 0, sizeof(*sel));
 	mv_ehdr(image, &eh);
 	mv_shdr(image, &eh, eh.e_shstrndx, &strsec);
-	*why = mv_infer_one(image, &eh, &strsec, MV_SEC_BASIC, &sel->vers, &forced);
-	if (!*why && kf == MV_KERNEL_EXTENDED)
-		*why = mv_infer_one(image, &eh, &strsec, MV_SEC_EXT_CRCS, &sel->ext_crcs, &forced);
-	if (!*why && kf == MV_KERNEL_EXTENDED)
-		*why = mv_infer_one(image, &eh, &strsec, MV_SEC_EXT_NAMES, &sel->ext_names,
-				    &forced);
-	if (*why)
-		return -1;
-	if (forced && (sel->vers || sel->ext_crcs || sel->ext_names)) {
-		*why = "version sections both selected and not selected by the loader";
-		return -1;
-	}
-	sel->forced = forced;
-	return 0;
-}
-
-/**
- * mv_selection_confirm() - does a selection made before the rewrite match the image now?
- * @image: the image during a load, after rewrite_section_headers(); mv_image_check() must have
- *	accepted it
- * @sel: what mv_select_loader() found when the load began
- *
- * The loader clears SHF_ALLOC on every section it selected; one that still has it, or an index
- * beyond the section table, means the image is not the one the selection was made on.
- *
- * Return: true if @sel still describes the image.
- */
-bool mv_selection_confirm(const void *image, const struct mv_selection *sel)
-{
-	const u32 idx[] = { sel->vers, sel->ext_crcs, sel->ext_names };
-	struct elf64_shdr sh;
-	struct elf64_hdr eh;
-	unsigned int i;
-
-	mv_ehdr(image, &eh);
-	for (i = 0; i < ARRAY_SIZE(idx); i++) {
-		if (!idx[i])
+	for (i = 1; i < eh.e_shnum; i++) {
+		mv_shdr(image, &eh, i, &sh);
+		if (!(sh.sh_flags & SHF_ALLOC))
 			continue;
-		if (idx[i] >= eh.e_shnum)
-			return false;
-		mv_shdr(image, &eh, idx[i], &sh);
-		if (sh.sh_flags & SHF_ALLOC)
-			return false;
+		if (mv_section_named(image, &strsec, &sh, MV_SEC_BASIC) ||
+		    (kf == MV_KERNEL_EXTENDED &&
+		     (mv_section_named(image, &strsec, &sh, MV_SEC_EXT_CRCS) ||
+		      mv_section_named(image, &strsec, &sh, MV_SEC_EXT_NAMES))))
+			return true;
 	}
-	return true;
+	return false;
 }
 
 /* The contents of section @index, if it has any inside the image; else a reason. */
@@ -417,7 +366,7 @@ void mv_tables_find(const void *image, u64 len, enum mv_kernel_format kf, struct
 		mv_malformed(t, why);
 		return;
 	}
-	mv_select_loader(image, kf, false, &sel);
+	mv_select_loader(image, len, kf, false, &sel);
 	mv_tables_read(image, len, kf, &sel, t);
 }
 
@@ -472,6 +421,36 @@ void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format
 	return;
 malformed:
 	mv_malformed(t, why);
+}
+
+/**
+ * mv_tables_others() - every other version table an image carries (tables=all)
+ * @image: start of the ELF image; mv_image_check() must have accepted it
+ * @len: its length in bytes
+ * @kernel: the table the kernel reads (mv_tables_read())
+ * @extra: up to two more tables: the basic and the extended one, found by name, unless they are
+ *	@kernel's own section
+ *
+ * Return: how many of @extra are filled in, or -1 when one of them is malformed: @extra[0] then
+ * holds it, and the load is in doubt.
+ */
+int mv_tables_others(const void *image, u64 len, const struct mv_tables *kernel,
+		     struct mv_tables extra[2])
+{
+	static const enum mv_table_kind formats[] = { MV_TABLE_BASIC, MV_TABLE_EXTENDED };
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(formats); i++) {
+		mv_tables_find_format(image, len, formats[i], &extra[n]);
+		if (extra[n].kind == MV_TABLE_MALFORMED) {
+			extra[0] = extra[n];
+			return -1;
+		}
+		if (extra[n].kind != MV_TABLE_NONE && extra[n].section != kernel->section)
+			n++;
+	}
+	return n;
 }
 
 static const char *mv_entry_name(const struct mv_tables *t, u32 index, u64 name_off)

@@ -36,9 +36,6 @@ struct modver_rule_set {
 #define MODVER_KERNEL_FORMAT	MV_KERNEL_BASIC
 #endif
 
-/* Symbol names remembered to recognise the loader asking again (resolve_symbol_wait()). */
-#define MODVER_LAST_SYMBOL_LEN	128
-
 /*
  * One module load in progress. Lives in the kretprobe instance of load_module() (no allocation) and
  * is linked on a list while that call runs; only the loading task touches the fields below @task.
@@ -51,9 +48,7 @@ struct modver_load {
 	bool table_reported;
 	bool force_layout;
 	bool tables_all;	/* tables=all, fixed at a load's first check */
-	bool selected;		/* @selection was made when load_module() began */
-	bool has_last;
-	struct mv_selection selection;	/* the loader's table choice, before its rewrite */
+	u8 last_code;		/* the previous call's verdict (modver_repeated()), 0: none */
 	enum mv_policy policy;	/* fixed at a load's first check: a load is decided as one */
 	struct modver_rule_set *rules;	/* likewise; a reference, NULL when there are none */
 	struct modver_record *record;	/* its report record, being built; NULL: none */
@@ -62,7 +57,7 @@ struct modver_load {
 	void *index_mem;	/* the table's hash index (kmalloc), tracked loads only */
 	struct mv_tables tables;	/* the table the kernel would read */
 	struct mv_cursor cursor;
-	unsigned long *seen;	/* entries of @tables already decided (bitmap); NULL: none */
+	u8 *seen;		/* per entry of @tables: its first verdict's code, 0: not asked */
 	unsigned int extra_count;	/* tables=all: the other tables the image carries */
 	struct mv_tables extra[2];
 	struct mv_cursor extra_cursor[2];
@@ -70,8 +65,8 @@ struct modver_load {
 	struct mv_tally tally;
 	u32 reported;		/* per-symbol lines printed for this load */
 	u32 unreported;		/* per-symbol lines left out once MODVER_REPORT_MAX were printed */
+	u64 last_hash;		/* the previous call's symbol name, hashed */
 	char name[MODULE_NAME_LEN];
-	char last_symbol[MODVER_LAST_SYMBOL_LEN];	/* the previous call's symbol */
 };
 
 /* modver_stats.c */
@@ -127,8 +122,13 @@ void modver_lookup_exit(void);
 int modver_dry_run_init(void);
 void modver_dry_run_exit(void);
 
+/* modver_core.c */
+int modver_others_prepare(const void *image, u64 len, struct mv_tables *kernel,
+			  struct mv_tables extra[2], struct mv_cursor cursors[2], void *mem[2]);
+
 /* modver_layout.c */
 int modver_layout_verify(void);
+void modver_loader_selection(const struct modver_load_info *info, struct mv_selection *sel);
 
 /* modver_policy.c */
 enum mv_policy modver_policy_now(void);

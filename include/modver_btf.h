@@ -110,6 +110,8 @@ int mv_btf_size(const struct mv_btf *btf, u32 id, u64 *size);
 u32 mv_btf_find(const struct mv_btf *btf, unsigned int kind, const char *name, u32 after);
 int mv_btf_field(const struct mv_btf *btf, u32 struct_id, const char *path,
 		 struct mv_btf_field *f, const char **why);
+int mv_btf_int_offset(const struct mv_btf *btf, const char *name, const char *path, u32 size,
+		      u32 *offset, char *why, size_t why_size);
 int mv_btf_check_struct(const struct mv_btf *btf, const char *name,
 			const struct mv_btf_expect *want, unsigned int count,
 			char *why, size_t why_size);

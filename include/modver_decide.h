@@ -47,7 +47,8 @@ struct mv_verdict {
 	bool layout;		/* the symbol is module_layout */
 	bool has_module_crc;
 	bool has_kernel_crc;
-	u32 entry;		/* the table entry, when has_module_crc */
+	bool has_entry;		/* @entry is the symbol's entry in the kernel's table */
+	u32 entry;		/* the table entry, when has_entry */
 	u64 module_crc;
 	u32 kernel_crc;
 	bool no_force_load;	/* refused because the kernel never force-loads */

@@ -12,8 +12,10 @@
  *    order).  Only 6.14+ loaders read it, and there it takes precedence.
  *
  * Which table is read is the loader's choice, made before check_version() runs: the first section
- * of each name that has SHF_ALLOC (find_sec()), none under MODULE_INIT_IGNORE_MODVERSIONS.  modver
- * makes the same choice (mv_select_loader()) and reads only what it chose (mv_tables_read()).
+ * of each name that has SHF_ALLOC (find_sec()), none under MODULE_INIT_IGNORE_MODVERSIONS.  During
+ * a load modver reads that choice from the loader (load_info.index); for an image not being
+ * loaded it makes the same choice (mv_select_loader()); either way it reads only what was chosen
+ * (mv_tables_read()).
  */
 #ifndef MODVER_TABLE_H
 #define MODVER_TABLE_H
@@ -90,16 +92,16 @@ struct mv_entry {
 };
 
 int mv_image_check(const void *image, u64 len, const char **why);
-void mv_select_loader(const void *image, enum mv_kernel_format kf,
+void mv_select_loader(const void *image, u64 len, enum mv_kernel_format kf,
 		      bool ignore_modversions, struct mv_selection *sel);
-int mv_select_rewritten(const void *image, enum mv_kernel_format kf,
-			struct mv_selection *sel, const char **why);
-bool mv_selection_confirm(const void *image, const struct mv_selection *sel);
+bool mv_versions_ignored(const void *image, enum mv_kernel_format kf);
 void mv_tables_read(const void *image, u64 len, enum mv_kernel_format kf,
 		    const struct mv_selection *sel, struct mv_tables *t);
 void mv_tables_find(const void *image, u64 len, enum mv_kernel_format kf, struct mv_tables *t);
 void mv_tables_find_format(const void *image, u64 len, enum mv_table_kind format,
 			   struct mv_tables *t);
+int mv_tables_others(const void *image, u64 len, const struct mv_tables *kernel,
+		     struct mv_tables extra[2]);
 bool mv_entry_at(const struct mv_tables *t, struct mv_cursor *c, struct mv_entry *e);
 u64 mv_index_bytes(const struct mv_tables *t);
 void mv_index_build(struct mv_tables *t, void *mem, u64 bytes);

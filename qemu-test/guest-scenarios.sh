@@ -80,6 +80,7 @@ lock_checks() {
 	try rmmod modver
 	try test -d /sys/module/modver
 	try cat $MODVER_PARAMS/lock $MODVER_PARAMS/policy
+	try sh -c "echo all > $MODVER_PARAMS/tables"
 }
 
 # A second, short boot (run-tests.sh adds modver_suite=lock-param to the command line) takes the
@@ -394,6 +395,19 @@ echo 0 >$event/enable
 quiet_rmmod mv_consumer mv_exporter modver
 end
 
+# tables=all: every table the module carries must agree with the kernel; back to kernel after.
+begin "tables-all"
+try insmod $P/modver.ko tables=all
+try cat $MODVER_PARAMS/tables
+load_fixture ext_contra
+load_fixture vers_stale
+load_fixture clean
+try sh -c "echo kernel > $MODVER_PARAMS/tables"
+load_fixture ext_contra
+try sh -c "echo some > $MODVER_PARAMS/tables"
+quiet_rmmod modver
+end
+
 begin "baseline/notable"
 load_fixture notable
 end
@@ -414,6 +428,8 @@ if [ -w /sys/kernel/security/lockdown ]; then
 	try sh -c "echo 1 > $MODVER_PARAMS/force_module_layout"
 	try sh -c "echo refuse > $MODVER_PARAMS/policy"
 	try cat $MODVER_PARAMS/policy $MODVER_PARAMS/rules
+	try sh -c "echo all > $MODVER_PARAMS/tables"
+	try sh -c "echo kernel > $MODVER_PARAMS/tables"
 	end
 	begin "lock"
 	try sh -c "echo 1 > $MODVER_PARAMS/lock"

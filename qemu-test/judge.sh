@@ -625,6 +625,18 @@ has "modver: cannot verify the loader's private structs (load_info, find_symbol_
 has "; refusing to load"
 verdict private-layout "load_info and find_symbol_arg verified against BTF; unreadable BTF refuses the load"
 
+B=$(block tables-all)
+# The extended table contradicts __versions: refused wherever some table disagrees; with
+# tables=kernel only a kernel that reads the extended table (6.14+) refuses it.
+rcs 0 0 '!0' '!0' 0 0 "$([ "$TABLE_KIND" = extended ] && echo '!0' || echo 0)" '!0'
+has "@@OUT all"
+has "$(offence_line mv_ext_contra _printk mismatch "$EXT_CONTRA_CRC" "$KCRC_PRINTK" refuse)"
+has "$(offence_line mv_vers_stale _printk mismatch "$ALTERED_CRC" "$KCRC_PRINTK" refuse)"
+summary mv_clean refuse "$TABLE_KIND" 0 0 admitted
+has "modver: tables changed from all to kernel by pid"
+has "modver: invalid tables 'some' (expected kernel or all); tables stays kernel"
+verdict tables-all "every table checked: a disagreement in any is an offence; switched back at run time"
+
 B=$(block retry-once)
 rcs 0
 tainted mv_consumer yes
@@ -643,7 +655,8 @@ verdict retry-once "resolve_symbol_wait() retries decided, counted, logged and t
 
 B=$(block lockdown)
 if [ -n "$B" ]; then
-	rcs 0 '!0' '!0' 0 '!0' 0 '!0' 0 0
+	rcs 0 '!0' '!0' 0 '!0' 0 '!0' 0 0 0 '!0'
+	has "modver: tables change refused: the kernel is locked down and the change would weaken enforcement (pid"
 	has "modver: policy change refused: the kernel is locked down and the change would weaken enforcement (pid"
 	has "modver: rules change refused: the kernel is locked down and the change would weaken enforcement (pid"
 	has "modver: force_module_layout change refused: the kernel is locked down and the change would weaken enforcement (pid"
@@ -658,7 +671,8 @@ fi
 # judge_lock SCENARIO: a locked modver refuses every change and rmmod, logging who asked.
 judge_lock() {
 	B=$(block "$1")
-	rcs 0 '!0' '!0' '!0' '!0' '!0' 0 0
+	rcs 0 '!0' '!0' '!0' '!0' '!0' 0 0 '!0'
+	has "modver: tables change refused: modver is locked until reboot (pid"
 	has "modver: locked by pid"
 	has "modver: policy change refused: modver is locked until reboot (pid"
 	has "modver: rules change refused: modver is locked until reboot (pid"

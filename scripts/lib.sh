@@ -22,6 +22,17 @@ timed() {
 	return $rc
 }
 
+# apt_get ARGS...: apt-get that waits for another apt or dpkg (unattended-upgrades, a second
+# job) to release its locks instead of failing: up to MODVER_APT_LOCK_WAIT seconds (default 900),
+# saying once who holds the lock.
+apt_get() {
+	local holder=
+	command -v fuser >/dev/null && holder=$(fuser /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock \
+		2>/dev/null | tr -s ' ' | sed 's/^ //')
+	[ -n "$holder" ] && say "waiting for the apt/dpkg lock (held by pid $holder; up to ${MODVER_APT_LOCK_WAIT:-900} s)"
+	apt-get -o DPkg::Lock::Timeout="${MODVER_APT_LOCK_WAIT:-900}" "$@"
+}
+
 apt_updated=
 # need_packages PKG...: apt-get install whatever is not installed yet (root, fresh Debian 12).
 need_packages() {
@@ -31,18 +42,18 @@ need_packages() {
 	done
 	((${#missing[@]})) || return 0
 	if [ -z "$apt_updated" ]; then
-		timed "apt-get update" apt-get update -q >/dev/null || die "apt-get update failed"
+		timed "apt-get update" apt_get update -q >/dev/null || die "apt-get update failed"
 		apt_updated=1
 	fi
-	timed "installing ${missing[*]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+	DEBIAN_FRONTEND=noninteractive timed "installing ${missing[*]}" \
+		apt_get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
 		die "apt-get install ${missing[*]} failed"
 }
 
 # apt_ready: make sure the package lists exist before apt-cache look-ups.
 apt_ready() {
 	if [ -z "$apt_updated" ] && ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
-		timed "apt-get update" apt-get update -q >/dev/null || die "apt-get update failed"
+		timed "apt-get update" apt_get update -q >/dev/null || die "apt-get update failed"
 		apt_updated=1
 	fi
 }

@@ -248,7 +248,7 @@ static void diff_load(const u8 *image, u64 len, const struct km_kernel *k, bool 
 	st->table_undefined += l.table_undefined;
 	/* As modver.ko reads it: selected as the loader selects, at the loader's info->len. */
 	if (mv_image_check(image, l.len, &why) == 0) {
-		mv_select_loader(image, kf, forced, &sel);
+		mv_select_loader(image, l.len, kf, forced, &sel);
 		mv_tables_read(image, l.len, kf, &sel, &t);
 	} else {
 		memset(&t, 0, sizeof(t));

@@ -22,6 +22,8 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# apt_get: apt-get that waits for the dpkg lock.
+. "$root/scripts/lib.sh"
 logs=${MODVER_CACHE:-/var/cache/modver}/packaging
 arch=$(dpkg --print-architecture)
 read -ra lines <<<"${PACKAGING_LINES:-6.1 6.12}"
@@ -84,7 +86,7 @@ dkms_versions() {
 clean_system() {
 	local v d f rel
 	if dpkg-query -W -f='${Status}' modver-dkms 2>/dev/null | grep -qv 'not-installed'; then
-		run cleanup.log env DEBIAN_FRONTEND=noninteractive apt-get purge -y modver-dkms
+		DEBIAN_FRONTEND=noninteractive run cleanup.log apt_get purge -y modver-dkms
 	fi
 	for v in $(dkms_versions); do
 		run cleanup.log dkms remove "modver/$v" --all
@@ -122,8 +124,8 @@ check_packages() {
 	done
 	if ((${#missing[@]})); then
 		note "installing ${missing[*]} (a kernel image comes with the 6.12 headers: minutes)"
-		run apt.log apt-get update -q || { why="apt-get update failed (see $logs/apt.log)"; return 1; }
-		run apt.log env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		run apt.log apt_get update -q || { why="apt-get update failed (see $logs/apt.log)"; return 1; }
+		DEBIAN_FRONTEND=noninteractive run apt.log apt_get install -y -q \
 			--no-install-recommends "${missing[@]}" ||
 			{ why="apt-get install ${missing[*]} failed (see $logs/apt.log)"; return 1; }
 		installed_now=" (installed now: ${missing[*]})"
@@ -354,7 +356,7 @@ check_lintian() {
 check_deb_install() {
 	local log=deb-install.log rel l f
 	requires deb-build || return 1
-	run "$log" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	DEBIAN_FRONTEND=noninteractive run "$log" apt_get install -y --no-install-recommends \
 		"$deb_dir/modver-dkms_${version}_all.deb" || { why="apt-get install failed (see $logs/$log)"; return 1; }
 	for l in "${lines[@]}"; do
 		rel=${release[$l]}
@@ -370,7 +372,7 @@ check_deb_install() {
 check_deb_purge() {
 	local log=deb-purge.log status
 	requires deb-build || return 1
-	run "$log" env DEBIAN_FRONTEND=noninteractive apt-get purge -y modver-dkms ||
+	DEBIAN_FRONTEND=noninteractive run "$log" apt_get purge -y modver-dkms ||
 		{ why="apt-get purge failed (see $logs/$log)"; return 1; }
 	status=$(dpkg-query -W -f='${Status}' modver-dkms 2>/dev/null)
 	case $status in
