@@ -29,8 +29,10 @@ done
 grep -q "log: mv_altered: _printk: mismatch, module crc $ALTERED_CRC, kernel crc $KCRC_PRINTK: refused (policy refuse)" <<<"$plain" || ok=0
 result compressed $ok ".ko, .ko.xz and .ko.zst give the same verdicts"
 
-# JSON: parseable, with both tables, the verdicts and the decision.
-json=$("$dump" "${kernel[@]}" --json --symvers "$KSYMVERS" --policy warn "$PAYLOAD/mv_ext_contra.ko")
+# JSON: parseable, with both tables, the verdicts and the decision (for a kernel that reads the
+# extended table, whichever kernel this is).
+json=$("$dump" "${kernel[@]}" --kernel-format extended --json --symvers "$KSYMVERS" --policy warn \
+	"$PAYLOAD/mv_ext_contra.ko")
 rc=$?
 ok=0
 if jq -e --arg crc "$EXT_CONTRA_CRC" '

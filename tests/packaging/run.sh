@@ -294,7 +294,7 @@ check_dkms_vs_make() {
 		[ "$a" = "$b" ] || { why="modinfo $field differs: dkms '$a', make '$b'"; return 1; }
 	done
 	a=$(modinfo -F parm "$f" | cut -d: -f1 | sort | tr '\n' ' ')
-	[ "$a" = "force_module_layout lock policy report_size rules " ] ||
+	[ "$a" = "force_module_layout lock policy report_size rules tables " ] ||
 		{ why="unexpected parameters '$a'"; return 1; }
 	if ! normalize "$f" "$work/dkms-$rel.ko" || ! normalize "$made" "$work/make-$rel.ko"; then
 		why="objcopy failed"
