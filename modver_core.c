@@ -384,9 +384,22 @@ static int modver_check_version_probe(struct kprobe *p, struct pt_regs *regs)
 	return 1;
 }
 
+/*
+ * Never runs: the pre-handler redirects every call, so nothing is single-stepped after it.  Its
+ * presence makes the kprobe core arm the probe as kernel/fail_function.c arms its own IP-changing
+ * probe: where kprobes sit on ftrace, through the ftrace ops with FTRACE_OPS_FL_IPMODIFY (so a
+ * livepatch of check_version(), which also changes the IP, fails to register instead of silently
+ * sharing the function), and never optimised into a jump, which would ignore the redirect.
+ */
+static void modver_check_version_post(struct kprobe *p, struct pt_regs *regs,
+				      unsigned long flags)
+{
+}
+
 static struct kprobe modver_check_version_kprobe = {
 	.symbol_name = "check_version",
 	.pre_handler = modver_check_version_probe,
+	.post_handler = modver_check_version_post,
 };
 
 static int __init modver_init(void)

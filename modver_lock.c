@@ -4,8 +4,8 @@
  * switch.
  *
  * The "lock" parameter (at load time, or Y written to /sys/module/modver/parameters/lock) fixes
- * policy, rules, force_module_layout and tables and keeps modver loaded until reboot; it cannot
- * be cleared.
+ * policy, rules, force_module_layout, tables and report_size and keeps modver loaded until reboot;
+ * it cannot be cleared.
  * Refused attempts fail with -EPERM and are logged with the caller's pid and comm.
  *
  * Keeping modver loaded: kretprobes on the delete_module system call (the native entry and, on
@@ -108,7 +108,7 @@ static int modver_lock_set(const char *val, const struct kernel_param *kp)
 	WRITE_ONCE(modver_locked, true);
 	if (READ_ONCE(modver_live))
 		modver_lock_engage();
-	pr_notice("locked by pid %d (%s): policy, rules, force_module_layout and tables are fixed and modver stays loaded until reboot\n",
+	pr_notice("locked by pid %d (%s): policy, rules, force_module_layout, tables and report_size are fixed and modver stays loaded until reboot\n",
 		  task_pid_nr(current), current->comm);
 	return 0;
 }

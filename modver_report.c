@@ -194,6 +194,13 @@ static int modver_report_size_set(const char *val, const struct kernel_param *kp
 		return err;
 	if (size > MODVER_REPORT_SIZE_MAX)
 		return -ERANGE;
+	/*
+	 * The report is the audit trail: the lock fixes its size too (lockdown does not: a smaller
+	 * report admits nothing more).
+	 */
+	err = modver_change_allowed("report_size", false);
+	if (err)
+		return err;
 	raw_spin_lock_irqsave(&modver_records_lock, flags);
 	WRITE_ONCE(modver_report_size, size);
 	modver_records_trim(size, &evicted);

@@ -81,6 +81,7 @@ lock_checks() {
 	try test -d /sys/module/modver
 	try cat $MODVER_PARAMS/lock $MODVER_PARAMS/policy
 	try sh -c "echo all > $MODVER_PARAMS/tables"
+	try sh -c "echo 0 > $MODVER_PARAMS/report_size"
 }
 
 # A second, short boot (run-tests.sh adds modver_suite=lock-param to the command line) takes the

@@ -671,8 +671,9 @@ fi
 # judge_lock SCENARIO: a locked modver refuses every change and rmmod, logging who asked.
 judge_lock() {
 	B=$(block "$1")
-	rcs 0 '!0' '!0' '!0' '!0' '!0' 0 0 '!0'
+	rcs 0 '!0' '!0' '!0' '!0' '!0' 0 0 '!0' '!0'
 	has "modver: tables change refused: modver is locked until reboot (pid"
+	has "modver: report_size change refused: modver is locked until reboot (pid"
 	has "modver: locked by pid"
 	has "modver: policy change refused: modver is locked until reboot (pid"
 	has "modver: rules change refused: modver is locked until reboot (pid"
