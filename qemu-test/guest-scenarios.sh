@@ -396,6 +396,18 @@ echo 0 >$event/enable
 quiet_rmmod mv_consumer mv_exporter modver
 end
 
+# Forty mismatches in one load, all admitted by an allow rule: they print nothing, so none of them
+# is "not shown"; then the same forty under warn, where the line budget (32) holds back eight.
+begin "line-budget"
+insmod $P/modver.ko policy=warn 'rules="module:mv_many_user allow"'
+insmod $P/mv_many-v2.ko
+try insmod $P/mv_many_user.ko
+quiet_rmmod mv_many_user
+try sh -c "echo > $MODVER_PARAMS/rules"
+try insmod $P/mv_many_user.ko
+quiet_rmmod mv_many_user mv_many modver
+end
+
 # tables=all: every table the module carries must agree with the kernel; back to kernel after.
 begin "tables-all"
 try insmod $P/modver.ko tables=all

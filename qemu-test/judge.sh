@@ -625,6 +625,16 @@ has "modver: cannot verify the loader's private structs (load_info, find_symbol_
 has "; refusing to load"
 verdict private-layout "load_info and find_symbol_arg verified against BTF; unreadable BTF refuses the load"
 
+B=$(block line-budget)
+rcs 0 0 0
+lines_are 2 "modver: mv_many_user: summary: checked [0-9]+, matched [0-9]+, mismatched 40, missing 0, " \
+	"two loads of mv_many_user, each with 40 mismatches, expected"
+lines_are 32 "modver: mv_many_user: mv_many_[0-9]+: mismatch, .*: admitted, tainted F \\(policy warn\\)" \
+	"the second load should print exactly 32 per-symbol lines"
+lines_are 1 "modver: mv_many_user: 8 more offending symbols not shown" \
+	"only the second load holds lines back, exactly 8"
+verdict line-budget "allow-silenced verdicts use none of the 32-line budget; warn holds back the rest"
+
 B=$(block tables-all)
 # The extended table contradicts __versions: refused wherever some table disagrees; with
 # tables=kernel only a kernel that reads the extended table (6.14+) refuses it.

@@ -55,6 +55,60 @@ kmake M="$out/consumer" KBUILD_EXTRA_SYMBOLS="$out/exporter-v1/Module.symvers" m
 	>"$out/consumer/build.log" 2>&1 || { cat "$out/consumer/build.log" >&2; die "consumer build failed"; }
 cp "$out/consumer/mv_consumer.ko" "$out/payload/"
 
+# Many offences in one load (the per-load line budget): mv_many exports 40 functions whose
+# argument type differs between its v1 and v2 builds, and mv_many_user, built against v1, calls
+# them all.  Generated here: the functions differ only in their number.
+many=$out/many
+mkdir -p "$many/v1" "$many/v2" "$many/user"
+{
+	echo '// SPDX-License-Identifier: GPL-2.0'
+	echo '#include <linux/module.h>'
+	echo '#include "mv_many.h"'
+	for i in $(seq 0 39); do
+		echo "mv_many_arg mv_many_$i(mv_many_arg v) { return v + $i; }"
+		echo "EXPORT_SYMBOL_GPL(mv_many_$i);"
+	done
+	echo 'MODULE_DESCRIPTION("modver test fixture: forty exports whose argument type differs between versions");'
+	echo 'MODULE_LICENSE("GPL");'
+} >"$many/v1/mv_many.c"
+{
+	echo '#ifdef MV_MANY_V2'
+	echo 'typedef long mv_many_arg;'
+	echo '#else'
+	echo 'typedef int mv_many_arg;'
+	echo '#endif'
+	for i in $(seq 0 39); do echo "mv_many_arg mv_many_$i(mv_many_arg v);"; done
+} >"$many/v1/mv_many.h"
+cp "$many/v1/mv_many.c" "$many/v1/mv_many.h" "$many/v2/"
+echo 'obj-m := mv_many.o' >"$many/v1/Kbuild"
+printf 'obj-m := mv_many.o\nccflags-y := -DMV_MANY_V2\n' >"$many/v2/Kbuild"
+{
+	echo '// SPDX-License-Identifier: GPL-2.0'
+	echo '#include <linux/module.h>'
+	echo '#include "mv_many.h"'
+	echo 'static int __init mv_many_user_init(void)'
+	echo '{'
+	echo '	long sum = 0;'
+	for i in $(seq 0 39); do echo "	sum += mv_many_$i($i);"; done
+	echo '	return sum < 0;'
+	echo '}'
+	echo 'static void __exit mv_many_user_exit(void) { }'
+	echo 'module_init(mv_many_user_init);'
+	echo 'module_exit(mv_many_user_exit);'
+	echo 'MODULE_DESCRIPTION("modver test fixture: imports forty functions from mv_many");'
+	echo 'MODULE_LICENSE("GPL");'
+} >"$many/user/mv_many_user.c"
+cp "$many/v1/mv_many.h" "$many/user/"
+echo 'obj-m := mv_many_user.o' >"$many/user/Kbuild"
+for v in v1 v2; do
+	kmake M="$many/$v" modules >"$many/$v/build.log" 2>&1 ||
+		{ cat "$many/$v/build.log" >&2; die "mv_many $v build failed"; }
+	cp "$many/$v/mv_many.ko" "$out/payload/mv_many-$v.ko"
+done
+kmake M="$many/user" KBUILD_EXTRA_SYMBOLS="$many/v1/Module.symvers" modules \
+	>"$many/user/build.log" 2>&1 || { cat "$many/user/build.log" >&2; die "mv_many_user build failed"; }
+cp "$many/user/mv_many_user.ko" "$out/payload/"
+
 # Plain modules under several names; their version tables are edited below.
 # The malformed ones (mv_ext_*, mv_vers_*) test modver's handling of hostile tables in the kernel.
 plain=(mv_clean mv_altered mv_missing mv_notable mv_badlayout
