@@ -308,15 +308,21 @@ static u64 modver_name_hash(const char *s)
 static bool modver_repeated(struct modver_load *load, const char *sym, const struct mv_verdict *v)
 {
 	u8 code = modver_verdict_code(v);
-	u64 hash = modver_name_hash(sym);
 	bool repeat;
+	u64 hash;
 
 	if (v->has_entry && load->seen) {
 		repeat = load->seen[v->entry] == code;
 		load->seen[v->entry] = code;
-	} else {
-		repeat = load->last_code == code && load->last_hash == hash;
+		/*
+		 * A name found in the table is never also a verdict without an entry: the memo
+		 * below is forgotten rather than fed, so only those verdicts hash their name.
+		 */
+		load->last_code = 0;
+		return repeat;
 	}
+	hash = modver_name_hash(sym);
+	repeat = load->last_code == code && load->last_hash == hash;
 	load->last_code = code;
 	load->last_hash = hash;
 	return repeat;
