@@ -23,31 +23,47 @@
  * 6.14 .vers_ext_crc/.vers_ext_name), read at the offsets BTF gave at init, so find_sec() and
  * MODULE_INIT_IGNORE_MODVERSIONS are honoured as the running kernel applies them, for every load.
  *
- * A kretprobe on load_module() brackets each load: its entry handler links a per-load record
- * (kept in the kretprobe instance, so nothing is allocated) on a list keyed by the loading task,
- * the replacement finds it there, and the return handler prints the load's one summary line.  A
+ * A kretprobe on load_module() brackets each load: its entry handler takes a per-load record from
+ * a pool modver allocated at init (nothing is allocated in the handler, and nothing lives in the
+ * kretprobe's instance but a pointer), links it on a list keyed by the loading task, the
+ * replacement finds it there, and the return handler prints the load's one summary line and
+ * retires the record.  What a record holds is freed by a work item, in process context: on
+ * PREEMPT_RT the allocator's locks sleep, and kprobe handlers run with preemption disabled.  A
  * task is inside at most one load_module() at a time, and several tasks can be inside at once, so
  * the list has a lock; a record's other fields belong to its task alone.  A load the kretprobe
- * missed (out of instances) is decided call by call, the same way, without a summary.
+ * missed (out of records or instances) is decided call by call, the same way, without a summary.
  *
+ * Fail closed: a module notifier sees every load at MODULE_STATE_COMING.  If kprobes have been
+ * disarmed (debugfs kprobes/enabled) or this load's check_version() calls never reached modver,
+ * the load is refused under every policy, with a line saying why: modver did not verify it.
+ * Where kprobes sit on ftrace, an ftrace ops of modver's own on check_version() is PERMANENT, so
+ * the ftrace_enabled sysctl cannot switch the redirect off (as with a livepatch).
+
  * The loader may ask about one symbol more than once in a load (resolve_symbol_wait() retries
  * while the exporter is still coming): each time is decided, but counted, logged, reported and
  * traced once.
  *
  * Unload safety: the pre-handler takes a reference on modver before redirecting and the replacement
  * drops it as its last action, so rmmod cannot remove modver while a replacement call is pending.
- * Once rmmod has begun, try_module_get() fails and the kernel's own check runs again.
+ * Once rmmod has begun, try_module_get() fails and the kernel's own check runs again.  The records
+ * are modver's: exit unregisters every probe, waits for the retire work, then frees what loads
+ * still in flight hold, touching nothing the kprobe core frees.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitops.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
+#include <linux/llist.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "modver.h"
 #include "modver_arch.h"
@@ -55,12 +71,18 @@
 #define MODVER_MAX_CONCURRENT_LOADS	64
 
 static LIST_HEAD(modver_loads);
-/*
- * Raw: taken from kprobe handlers, which run with preemption disabled.  (On PREEMPT_RT the return
- * handler's kfree() of a load's index would still need deferring; no suite kernel is RT.)
- */
+/* Raw: taken from kprobe handlers, which run with preemption disabled (also on PREEMPT_RT). */
 static DEFINE_RAW_SPINLOCK(modver_loads_lock);
 static bool modver_loads_tracked;
+
+/* The records loads are tracked in: modver's own memory, one bit per record in use. */
+static struct modver_load *modver_load_pool;
+static DECLARE_BITMAP(modver_load_busy, MODVER_MAX_CONCURRENT_LOADS);
+/* Records whose load has returned, for modver_reap() to free what they hold. */
+static LLIST_HEAD(modver_loads_retired);
+
+/* The check_version() probe is registered and enabled: loads from now on must reach modver. */
+static bool modver_redirect_armed;
 
 static struct modver_load *modver_load_of(struct task_struct *task)
 {
@@ -79,15 +101,27 @@ static struct modver_load *modver_load_of(struct task_struct *task)
 	return found;
 }
 
-/* kretprobe entry handler of load_module(); kprobe context. */
+/*
+ * kretprobe entry handler of load_module(); kprobe context.  Takes a free record from the pool;
+ * with none (more than MODVER_MAX_CONCURRENT_LOADS loads at once) the load goes untracked.
+ */
 static int modver_load_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct modver_load *load = (struct modver_load *)ri->data;
+	struct modver_load *load;
 	unsigned long flags;
+	unsigned int slot;
 
+	do {
+		slot = find_first_zero_bit(modver_load_busy, MODVER_MAX_CONCURRENT_LOADS);
+		if (slot >= MODVER_MAX_CONCURRENT_LOADS)
+			return 1;	/* no return handler */
+	} while (test_and_set_bit_lock(slot, modver_load_busy));
+	load = &modver_load_pool[slot];
 	memset(load, 0, sizeof(*load));
 	load->task = current;
 	load->tracked = true;
+	load->redirect_armed = READ_ONCE(modver_redirect_armed);
+	*(struct modver_load **)ri->data = load;
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
 	list_add(&load->node, &modver_loads);
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
@@ -114,10 +148,27 @@ static void modver_load_release(struct modver_load *load)
 	load->record = NULL;
 }
 
-/* kretprobe return handler of load_module(); kprobe context, must not sleep. */
+/* Free what retired records hold and return them to the pool.  Process context. */
+static void modver_reap(struct work_struct *work)
+{
+	struct llist_node *retired = llist_del_all(&modver_loads_retired);
+	struct modver_load *load, *next;
+
+	llist_for_each_entry_safe(load, next, retired, retired) {
+		modver_load_release(load);
+		clear_bit_unlock(load - modver_load_pool, modver_load_busy);
+	}
+}
+
+static DECLARE_WORK(modver_reaper, modver_reap);
+
+/*
+ * kretprobe return handler of load_module(); kprobe context, must not sleep: the summary is
+ * printed here, in the load's own place in the log, and the frees are left to modver_reap().
+ */
 static int modver_load_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct modver_load *load = (struct modver_load *)ri->data;
+	struct modver_load *load = *(struct modver_load **)ri->data;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
@@ -125,35 +176,32 @@ static int modver_load_leave(struct kretprobe_instance *ri, struct pt_regs *regs
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
 	if (load->started)
 		modver_report_summary(load, (int)regs_return_value(regs));
-	modver_load_release(load);
+	llist_add(&load->retired, &modver_loads_retired);
+	queue_work(system_wq, &modver_reaper);
 	return 0;
 }
 
 /*
- * On unload, loads still in flight keep their records (the kretprobe instances live until their
- * load_module() returns) but their return handlers no longer run: free their indexes here.
- * Called after both probes are unregistered, so no handler or replacement touches a record.
+ * On unload, after every probe is unregistered (no handler or replacement runs any more): finish
+ * the retire work, then free what the records of loads still in flight hold.  Their kretprobe
+ * instances are the kprobe core's to free; modver never looks at them again.  Process context.
  */
 static void modver_loads_release(void)
 {
-	struct modver_load *load, *next;
-	unsigned long flags;
-	LIST_HEAD(orphans);
+	unsigned int slot;
 
-	raw_spin_lock_irqsave(&modver_loads_lock, flags);
-	list_splice_init(&modver_loads, &orphans);
-	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
-	list_for_each_entry_safe(load, next, &orphans, node) {
-		list_del(&load->node);
-		modver_load_release(load);
-	}
+	flush_work(&modver_reaper);
+	for_each_set_bit(slot, modver_load_busy, MODVER_MAX_CONCURRENT_LOADS)
+		modver_load_release(&modver_load_pool[slot]);
+	INIT_LIST_HEAD(&modver_loads);
+	bitmap_zero(modver_load_busy, MODVER_MAX_CONCURRENT_LOADS);
 }
 
 static struct kretprobe modver_load_probe = {
 	.kp.symbol_name = "load_module",
 	.entry_handler = modver_load_enter,
 	.handler = modver_load_leave,
-	.data_size = sizeof(struct modver_load),
+	.data_size = sizeof(struct modver_load *),
 	.maxactive = MODVER_MAX_CONCURRENT_LOADS,
 };
 
@@ -288,16 +336,6 @@ static u8 modver_verdict_code(const struct mv_verdict *v)
 	return 1 + v->outcome * 4 + v->action;
 }
 
-/* FNV-1a of a symbol name: names of any length are remembered in eight bytes. */
-static u64 modver_name_hash(const char *s)
-{
-	u64 h = 0xcbf29ce484222325ULL;
-
-	while (*s)
-		h = (h ^ (u8)*s++) * 0x100000001b3ULL;
-	return h;
-}
-
 /*
  * Has this load decided @sym before, the same way?  The loader asks again for a symbol whose
  * exporter is still coming (resolve_symbol_wait()), and a hostile symbol table may name one
@@ -321,7 +359,8 @@ static bool modver_repeated(struct modver_load *load, const char *sym, const str
 		load->last_code = 0;
 		return repeat;
 	}
-	hash = modver_name_hash(sym);
+	/* Keyed, so that no image can choose two names that pass for one. */
+	hash = mv_keyed_hash(sym, strlen(sym), &mv_index_key);
 	repeat = load->last_code == code && load->last_hash == hash;
 	load->last_code = code;
 	load->last_hash = hash;
@@ -406,7 +445,23 @@ static struct kprobe modver_check_version_kprobe = {
 	.symbol_name = "check_version",
 	.pre_handler = modver_check_version_probe,
 	.post_handler = modver_check_version_post,
+	.flags = KPROBE_FLAG_DISABLED,	/* enabled by modver_guard_init(), once pinned */
 };
+
+/**
+ * modver_load_unverified() - did @task's load bypass modver?
+ * @task: the loading task, asking about its own load (MODULE_STATE_COMING notifier)
+ *
+ * Every load on a MODVERSIONS kernel calls check_version() at least once (module_layout) before
+ * MODULE_STATE_COMING.  Return: true if @task's load began with the redirect armed and yet no
+ * call reached modver_check_version().
+ */
+bool modver_load_unverified(struct task_struct *task)
+{
+	struct modver_load *load = modver_load_of(task);
+
+	return load && load->redirect_armed && !load->started;
+}
 
 static int __init modver_init(void)
 {
@@ -419,9 +474,14 @@ static int __init modver_init(void)
 	err = modver_layout_verify();
 	if (err)
 		return err;
+	modver_load_pool = kcalloc(MODVER_MAX_CONCURRENT_LOADS, sizeof(*modver_load_pool),
+				   GFP_KERNEL);
+	if (!modver_load_pool)
+		return -ENOMEM;
+	get_random_bytes(&mv_index_key, sizeof(mv_index_key));
 	err = modver_stats_init();
 	if (err)
-		return err;
+		goto fail_pool;
 	err = modver_dry_run_init();
 	if (err)
 		goto fail_stats;
@@ -440,18 +500,31 @@ static int __init modver_init(void)
 		pr_err("this kernel has no check_version (built without CONFIG_MODVERSIONS?): nothing to replace\n");
 		goto fail_untrack;
 	}
+	if (err == -EBUSY) {
+		pr_err("cannot probe check_version (%pe): a livepatch or another probe already changes where it returns\n",
+		       ERR_PTR(err));
+		goto fail_untrack;
+	}
 	if (err) {
 		pr_err("cannot probe check_version: %pe\n", ERR_PTR(err));
 		goto fail_untrack;
 	}
+	err = modver_guard_init(&modver_check_version_kprobe);
+	if (err)
+		goto fail_unprobe;
+	WRITE_ONCE(modver_redirect_armed, true);
 
 	pr_info("replacing check_version, policy %s%s\n", mv_policy_name(modver_policy_now()),
 		modver_force_layout_now() ? ", force_module_layout set" : "");
 	return 0;
 
+fail_unprobe:
+	unregister_kprobe(&modver_check_version_kprobe);
 fail_untrack:
-	if (modver_loads_tracked)
+	if (modver_loads_tracked) {
 		unregister_kretprobe(&modver_load_probe);
+		modver_loads_release();
+	}
 	modver_lock_exit();
 	modver_dry_run_exit();
 	modver_lookup_exit();
@@ -459,11 +532,14 @@ fail_untrack:
 fail_stats:
 	modver_stats_exit();
 	modver_rules_exit();
+fail_pool:
+	kfree(modver_load_pool);
 	return err;
 }
 
 static void __exit modver_exit(void)
 {
+	modver_guard_exit();
 	unregister_kprobe(&modver_check_version_kprobe);
 	if (modver_loads_tracked) {
 		unregister_kretprobe(&modver_load_probe);
@@ -485,6 +561,7 @@ static void __exit modver_exit(void)
 	modver_report_exit();
 	modver_stats_exit();
 	modver_rules_exit();
+	kfree(modver_load_pool);
 	pr_info("check_version restored\n");
 }
 

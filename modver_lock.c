@@ -8,18 +8,24 @@
  * it cannot be cleared.
  * Refused attempts fail with -EPERM and are logged with the caller's pid and comm.
  *
- * Keeping modver loaded: kretprobes on the delete_module system call (the native entry and, on
- * x86_64, the 32-bit one) give every call made while locked a module reference for its duration,
- * so the kernel's own delete_module() fails (its refcount check) if it names modver; the return
- * handler turns that failure into -EPERM and logs who tried.  The name is read without faulting
- * (kprobe context); a call whose name cannot be read fails with the kernel's EAGAIN if it was for
- * modver.  Should the probes not vouch for every call (one missing, or their instances close to
- * running out), a standing reference keeps modver loaded instead; kmod's rmmod then gives up
- * before the system call ("in use"), so nothing is refused with EPERM or logged.
+ * Keeping modver loaded, in two layers:
+ *  - The loader's own rule: a module other modules use cannot be removed, not even by a forced
+ *    unload (rmmod -f, on kernels with CONFIG_MODULE_FORCE_UNLOAD such as Debian's).  The lock
+ *    records modver as a user of itself on its source_list (shown in /proc/modules), so every
+ *    delete_module() naming modver fails with EWOULDBLOCK, whatever its flags, and whether or not
+ *    any probe of modver's still runs.
+ *  - kretprobes on the delete_module system call (the native entry and, on x86_64, the 32-bit
+ *    one) turn that refusal into EPERM and log who tried.  The name is read without faulting
+ *    (kprobe context).  Every call naming modver is counted while it runs, so that a lock cannot
+ *    be taken while an unload that began before it is still under way: lock=1 then fails with
+ *    EBUSY instead of promising what that unload would break.
  *
- * Independently of the lock, a kernel in lockdown (integrity or confidentiality) refuses any change
- * that would make modver admit more: a weaker policy, rules more permissive than the policy,
- * setting force_module_layout, or tables=all back to kernel.
+ * Lockdown (integrity or confidentiality) does not imply the lock, but refuses every change that
+ * would make modver admit more: a weaker policy, rules more permissive than the policy, setting
+ * force_module_layout, tables=all back to kernel, and unloading modver (which restores the stock
+ * check and drops every rule).  Changes that make modver stricter stay allowed.  A lockdown raised
+ * after modver was loaded takes effect at the first rmmod that names modver: the self-reference is
+ * taken then.  Without the probes, an rmmod under lockdown alone is not refused.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,9 +42,10 @@
 #include "modver_arch.h"
 
 static bool modver_locked;
-static bool modver_delete_probed;
 static bool modver_live;	/* init has finished: parameter writes are run-time changes */
-static bool modver_lock_ref;	/* the standing reference has been taken */
+static bool modver_pinned;	/* modver is a user of itself: never removable again */
+/* delete_module() calls naming modver under way (seen by the probes), locked or not. */
+static atomic_t modver_unloads_inflight = ATOMIC_INIT(0);
 
 bool modver_is_locked(void)
 {
@@ -70,24 +77,31 @@ int modver_change_allowed(const char *what, bool weaker)
 	return 0;
 }
 
+#ifdef CONFIG_MODULE_UNLOAD
+static struct module_use modver_self_use;
+
 /*
- * Keep a locked modver loaded with a standing reference of its own; once.  Any context.  Taken
- * only when the probes cannot vouch for every delete_module() call: a standing reference makes
- * kmod's rmmod give up before the system call, saying "in use", with nothing refused with EPERM
- * or logged.
+ * Make modver a user of itself, once, so that the loader refuses every unload of it, forced or
+ * not (delete_module(): "Other modules depend on us").  Any context.  Nothing else ever writes
+ * modver's source_list (modver exports no symbol, so no module can use it); the loader reads it
+ * with module_mutex held, which is not modver's to take, so the entry is published whole with
+ * list_add_rcu().
  */
 static void modver_lock_pin(void)
 {
-	if (!xchg(&modver_lock_ref, true))
-		__module_get(THIS_MODULE);
+	if (xchg(&modver_pinned, true))
+		return;
+	modver_self_use.source = THIS_MODULE;
+	modver_self_use.target = THIS_MODULE;
+	INIT_LIST_HEAD(&modver_self_use.target_list);
+	list_add_rcu(&modver_self_use.source_list, &THIS_MODULE->source_list);
 }
-
-/* Locking: without every delete_module probe in place, pin at once.  Process context. */
-static void modver_lock_engage(void)
+#else
+/* Without CONFIG_MODULE_UNLOAD no module is ever removed. */
+static void modver_lock_pin(void)
 {
-	if (!modver_delete_probed)
-		modver_lock_pin();
 }
+#endif
 
 static int modver_lock_set(const char *val, const struct kernel_param *kp)
 {
@@ -106,8 +120,20 @@ static int modver_lock_set(const char *val, const struct kernel_param *kp)
 	if (modver_is_locked())
 		return 0;
 	WRITE_ONCE(modver_locked, true);
-	if (READ_ONCE(modver_live))
-		modver_lock_engage();
+	if (READ_ONCE(modver_live)) {
+		/*
+		 * Pairs with the barrier in modver_delete_guard(): either that unload sees the
+		 * lock and is refused, or this sees the unload and backs out (or both).
+		 */
+		smp_mb();
+		if (atomic_read(&modver_unloads_inflight)) {
+			WRITE_ONCE(modver_locked, false);
+			pr_warn("lock refused: an unload of modver is under way (pid %d, %s)\n",
+				task_pid_nr(current), current->comm);
+			return -EBUSY;
+		}
+		modver_lock_pin();
+	}
 	pr_notice("locked by pid %d (%s): policy, rules, force_module_layout, tables and report_size are fixed and modver stays loaded until reboot\n",
 		  task_pid_nr(current), current->comm);
 	return 0;
@@ -122,40 +148,46 @@ MODULE_PARM_DESC(lock,
 		 "One-way: once Y, policy, rules and force_module_layout cannot change and modver cannot be unloaded until reboot");
 
 /*
- * One instance per locked delete_module() call in flight.  The calls serialise on module_mutex,
- * so this many never wait at once in practice; each instance costs a few dozen bytes.
+ * One instance per delete_module() call naming modver in flight.  The calls serialise on
+ * module_mutex, so this many never wait at once in practice; each instance costs a few dozen
+ * bytes.
  */
-#define MODVER_DELETE_MAXACTIVE	1024
+#define MODVER_DELETE_MAXACTIVE	64
 
-/* delete_module() calls in flight while locked, each holding a kretprobe instance. */
-static atomic_t modver_delete_inflight = ATOMIC_INIT(0);
+/* The kernel is locked down; asked only for an unload of modver (the check logs a notice). */
+static bool modver_unload_locked_down(void)
+{
+	return security_locked_down(LOCKDOWN_INTEGRITY_MAX) != 0;
+}
 
 /*
- * kretprobe entry of a delete_module system call wrapper; kprobe context, must not fault.  While
- * locked, every call runs with an extra reference on modver, which makes the kernel's
- * delete_module() fail if the call names modver; ri->data says whether it does (a name that
- * cannot be read without faulting is not taken for ours).  @compat: the 32-bit entry.
+ * kretprobe entry of a delete_module system call wrapper; kprobe context, must not fault.  Calls
+ * naming modver are counted, and refused (ri->data) while locked or locked down: the pin makes
+ * the loader refuse them before any of its force logic, and the return handler says why.  A name
+ * that cannot be read without faulting is left alone: if it named a locked modver, the pin
+ * refuses it all the same.  @compat: the 32-bit entry.
  *
- * Return: 0 to run the return handler; non-zero (not locked) for none.
+ * Return: 0 to run the return handler; non-zero (not modver) for none.
  */
 static int modver_delete_guard(struct kretprobe_instance *ri, struct pt_regs *regs, bool compat)
 {
 	const struct pt_regs *uregs = (const void *)modver_arch_argument(regs, 0);
 	char name[sizeof(KBUILD_MODNAME)];
 	const char __user *uname;
+	bool refuse;
 
-	if (!modver_is_locked() || !uregs)
+	if (!uregs)
 		return 1;
-	/*
-	 * A call that finds no free instance runs unprobed: before that can happen, fall back to
-	 * the standing reference.
-	 */
-	if (atomic_inc_return(&modver_delete_inflight) >= MODVER_DELETE_MAXACTIVE - 1)
-		modver_lock_pin();
-	__module_get(THIS_MODULE);
 	uname = (const char __user *)modver_arch_syscall_arg0(uregs, compat);
-	*(bool *)ri->data = !copy_from_user_nofault(name, uname, sizeof(name)) &&
-			    !memcmp(name, KBUILD_MODNAME, sizeof(name));
+	if (copy_from_user_nofault(name, uname, sizeof(name)) ||
+	    memcmp(name, KBUILD_MODNAME, sizeof(name)))
+		return 1;
+	atomic_inc(&modver_unloads_inflight);
+	smp_mb__after_atomic();		/* pairs with modver_lock_set() */
+	refuse = modver_is_locked() || modver_unload_locked_down();
+	if (refuse)
+		modver_lock_pin();
+	*(bool *)ri->data = refuse;
 	return 0;
 }
 
@@ -175,12 +207,13 @@ static int modver_delete_compat_enter(struct kretprobe_instance *ri, struct pt_r
 static int modver_delete_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	if (*(bool *)ri->data) {
-		pr_warn("unload refused: modver is locked until reboot (pid %d, %s)\n",
+		pr_warn("unload refused: %s (pid %d, %s)\n",
+			modver_is_locked() ? "modver is locked until reboot" :
+			"the kernel is locked down and unloading modver would restore the weaker stock check",
 			task_pid_nr(current), current->comm);
 		regs_set_return_value(regs, -EPERM);
 	}
-	module_put(THIS_MODULE);
-	atomic_dec(&modver_delete_inflight);
+	atomic_dec(&modver_unloads_inflight);
 	return 0;
 }
 
@@ -207,15 +240,14 @@ static unsigned int modver_delete_registered;	/* bit i: modver_delete_probes[i] 
 
 /*
  * Module init, after the parameters are parsed: process context.  A compat entry point the kernel
- * lacks (-ENOENT: no 32-bit emulation) needs no probe; any other failure leaves a way around the
- * probes, so a lock then pins modver with a standing reference instead.
+ * lacks (-ENOENT: no 32-bit emulation) needs no probe; without the others a locked modver still
+ * cannot be removed (the pin is the loader's own rule), but refusals are neither logged nor EPERM.
  */
 void modver_lock_init(void)
 {
 	unsigned int i;
 	int err;
 
-	modver_delete_probed = true;
 	for (i = 0; i < ARRAY_SIZE(modver_delete_probes); i++) {
 		err = register_kretprobe(&modver_delete_probes[i]);
 		if (!err) {
@@ -224,13 +256,12 @@ void modver_lock_init(void)
 		}
 		if (i > 0 && err == -ENOENT)
 			continue;
-		pr_warn("cannot probe %s (%pe): a locked modver stays loaded by holding a reference, and rmmod reports it in use\n",
+		pr_warn("cannot probe %s (%pe): a locked modver stays loaded, but refused unloads fail with EWOULDBLOCK and are not logged\n",
 			modver_delete_probes[i].kp.symbol_name, ERR_PTR(err));
-		modver_delete_probed = false;
 	}
 	WRITE_ONCE(modver_live, true);
 	if (modver_is_locked())
-		modver_lock_engage();
+		modver_lock_pin();
 }
 
 /* Module exit (never while locked: a locked modver refuses every unload). */

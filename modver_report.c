@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "modver.h"
 
@@ -48,6 +49,11 @@ static unsigned int modver_record_count;
 static u64 modver_record_seq;
 /* Raw: publishing happens in a kretprobe handler, with preemption disabled. */
 static DEFINE_RAW_SPINLOCK(modver_records_lock);
+/*
+ * Records evicted where they cannot be freed (modver_record_publish(), preemption disabled: on
+ * PREEMPT_RT kfree() may sleep there), for modver_records_reap(); under modver_records_lock.
+ */
+static LIST_HEAD(modver_records_evicted);
 static struct dentry *modver_debugfs_dir;
 
 /* Process context. Return: a new, empty record, or NULL without memory. */
@@ -161,26 +167,43 @@ static void modver_records_free(struct list_head *evicted)
 	}
 }
 
+/* Free the records modver_record_publish() evicted.  Process context. */
+static void modver_records_reap(struct work_struct *work)
+{
+	LIST_HEAD(evicted);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&modver_records_lock, flags);
+	list_splice_init(&modver_records_evicted, &evicted);
+	raw_spin_unlock_irqrestore(&modver_records_lock, flags);
+	modver_records_free(&evicted);
+}
+
+static DECLARE_WORK(modver_records_reaper, modver_records_reap);
+
 /**
  * modver_record_publish() - add a finished load's record to the report
  * @rec: the record; the caller's reference passes to the report
  * @h: its first line, without seq (assigned here)
  *
- * Called from the kretprobe return handler of load_module(): kprobe context, must not sleep.
+ * Called from the kretprobe return handler of load_module(): kprobe context, must not sleep, and
+ * frees nothing itself: the records it evicts are freed by modver_records_reap().
  */
 void modver_record_publish(struct modver_record *rec, struct mv_record_head *h)
 {
-	LIST_HEAD(evicted);
 	unsigned long flags;
+	bool evicted;
 
 	raw_spin_lock_irqsave(&modver_records_lock, flags);
 	h->seq = ++modver_record_seq;
 	modver_record_finish(rec, h);
 	list_add_tail(&rec->node, &modver_records);
 	modver_record_count++;
-	modver_records_trim(READ_ONCE(modver_report_size), &evicted);
+	modver_records_trim(READ_ONCE(modver_report_size), &modver_records_evicted);
+	evicted = !list_empty(&modver_records_evicted);
 	raw_spin_unlock_irqrestore(&modver_records_lock, flags);
-	modver_records_free(&evicted);
+	if (evicted)
+		queue_work(system_wq, &modver_records_reaper);
 }
 
 static int modver_report_size_set(const char *val, const struct kernel_param *kp)
@@ -298,6 +321,8 @@ void modver_report_exit(void)
 	unsigned long flags;
 
 	debugfs_remove_recursive(modver_debugfs_dir);
+	/* After the load probe is gone: nothing publishes or queues the reaper any more. */
+	flush_work(&modver_records_reaper);
 	raw_spin_lock_irqsave(&modver_records_lock, flags);
 	modver_records_trim(0, &evicted);
 	raw_spin_unlock_irqrestore(&modver_records_lock, flags);

@@ -509,18 +509,23 @@ void mv_cursor_init(const struct mv_tables *t, struct mv_cursor *c)
 	}
 }
 
-/* FNV-1a: cheap, and good enough for symbol names. */
+/*
+ * The index's key, random per instance (modver.ko: at init; the tools: at start).  A hash an
+ * image's author can predict lets them choose names that all land in one run of slots and turn
+ * every insert into a scan of that run: with a secret key they cannot aim, and the probe bound
+ * below caps what bad luck can cost.
+ */
+struct mv_hash_key mv_index_key;
+
 static u32 mv_hash(const char *s)
 {
-	u32 h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (u8)*s++) * 16777619u;
-	return h;
+	return (u32)mv_keyed_hash(s, strlen(s), &mv_index_key);
 }
 
 /* Tables this small are scanned: an index would cost more than it saves. */
 #define MV_INDEX_MIN_ENTRIES	16
+/* Entries indexed between two yields of the CPU. */
+#define MV_INDEX_YIELD_EVERY	4096
 
 /**
  * mv_index_bytes() - memory mv_index_build() wants for a table
@@ -536,7 +541,7 @@ u64 mv_index_bytes(const struct mv_tables *t)
 	    t->count < MV_INDEX_MIN_ENTRIES || t->count > (1U << 24) ||
 	    t->ext_names_len > 0xffffffffULL)
 		return 0;
-	while (slots < 2ULL * t->count)
+	while (slots < 4ULL * t->count)
 		slots <<= 1;
 	return (slots + (t->kind == MV_TABLE_EXTENDED ? t->count : 0)) * sizeof(u32);
 }
@@ -556,14 +561,17 @@ static const char *mv_indexed_name(const struct mv_tables *t, u32 index)
  * at the second could admit what the kernel (which takes the first) refuses: such a table is
  * malformed.  Once names are known distinct, lookups may start at the hint; a large table gets a
  * hash index, so that a lookup that misses the hint costs one hash and about one compare instead
- * of a scan, whatever order the loader asks in.  A large table without memory for the index
- * (@mem NULL), or too large to index at all, is neither checked nor indexed: lookups then scan
- * from the first entry, as the kernel does.
+ * of a scan, whatever order the loader asks in.
+ *
+ * The hash is keyed (mv_index_key) and no insert probes more than MV_INDEX_MAX_PROBE slots: a
+ * table that needs more is left unindexed and unchecked, exactly as a large table without memory
+ * for the index (@mem NULL) or too large to index at all.  Lookups then scan from the first
+ * entry, as the kernel does: never more than the stock cost.  Process context (it yields).
  */
 void mv_index_build(struct mv_tables *t, void *mem, u64 bytes)
 {
 	u64 want = mv_index_bytes(t), off = 0, off2;
-	u32 nslots, i, j, slot;
+	u32 nslots, i, j, slot, probe;
 
 	if (t->kind != MV_TABLE_BASIC && t->kind != MV_TABLE_EXTENDED)
 		return;
@@ -593,20 +601,35 @@ void mv_index_build(struct mv_tables *t, void *mem, u64 bytes)
 	t->index_slots = mem;
 	t->index_name_offs = t->kind == MV_TABLE_EXTENDED ? t->index_slots + nslots : NULL;
 	t->index_mask = nslots - 1;
+	t->index_probe_max = 0;
 	for (i = 0; i < t->count; i++) {
 		const char *name = mv_entry_name(t, i, off);
 
+		if (i % MV_INDEX_YIELD_EVERY == MV_INDEX_YIELD_EVERY - 1)
+			mv_resched();
 		if (t->index_name_offs)
 			t->index_name_offs[i] = off;
+		probe = 0;
 		for (slot = mv_hash(name) & t->index_mask; t->index_slots[slot];
-		     slot = (slot + 1) & t->index_mask)
+		     slot = (slot + 1) & t->index_mask) {
 			if (!strcmp(mv_indexed_name(t, t->index_slots[slot] - 1), name))
 				goto duplicate;
+			if (++probe >= MV_INDEX_MAX_PROBE)
+				goto unindexed;
+		}
+		if (probe > t->index_probe_max)
+			t->index_probe_max = probe;
 		t->index_slots[slot] = i + 1;
 		if (t->kind == MV_TABLE_EXTENDED)
 			off += strlen(name) + 1;
 	}
 	t->unique = true;
+	return;
+unindexed:
+	t->index_slots = NULL;
+	t->index_name_offs = NULL;
+	t->index_mask = 0;
+	t->index_abandoned = true;
 	return;
 duplicate:
 	mv_malformed(t, "a name appears twice in the version table");
@@ -642,7 +665,7 @@ static bool mv_found(const struct mv_tables *t, struct mv_cursor *c, u32 index, 
  */
 bool mv_lookup(const struct mv_tables *t, struct mv_cursor *c, const char *sym, struct mv_entry *e)
 {
-	u32 index = c->index, i, slot;
+	u32 index = c->index, i, slot, probe;
 	u64 off = c->name_off;
 
 	if (t->count == 0 || (t->kind != MV_TABLE_BASIC && t->kind != MV_TABLE_EXTENDED))
@@ -659,8 +682,10 @@ bool mv_lookup(const struct mv_tables *t, struct mv_cursor *c, const char *sym, 
 		return mv_found(t, c, index, off, e);
 
 	if (t->index_slots) {
-		for (slot = mv_hash(sym) & t->index_mask; t->index_slots[slot];
-		     slot = (slot + 1) & t->index_mask) {
+		/* mv_index_build() put every name within MV_INDEX_MAX_PROBE of its slot. */
+		for (slot = mv_hash(sym) & t->index_mask, probe = 0;
+		     t->index_slots[slot] && probe < MV_INDEX_MAX_PROBE;
+		     slot = (slot + 1) & t->index_mask, probe++) {
 			index = t->index_slots[slot] - 1;
 			c->compares++;
 			if (strcmp(mv_indexed_name(t, index), sym) == 0)

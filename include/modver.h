@@ -6,8 +6,10 @@
 #ifndef MODVER_H
 #define MODVER_H
 
+#include <linux/kprobes.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/rcupdate.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -37,13 +39,15 @@ struct modver_rule_set {
 #endif
 
 /*
- * One module load in progress. Lives in the kretprobe instance of load_module() (no allocation) and
- * is linked on a list while that call runs; only the loading task touches the fields below @task.
+ * One module load in progress.  Tracked loads use a record of modver_core.c's pool, linked on a
+ * list while load_module() runs; only the loading task touches the fields below @task.
  */
 struct modver_load {
 	struct list_head node;
+	struct llist_node retired;	/* load_module() has returned: queued for modver_reap() */
 	struct task_struct *task;
 	bool tracked;		/* false: a one-call record on the stack, no summary */
+	bool redirect_armed;	/* the check_version() redirect was armed when the load began */
 	bool started;		/* first check_version call seen: tables parsed, policy fixed */
 	bool table_reported;
 	bool force_layout;
@@ -122,7 +126,12 @@ void modver_lookup_exit(void);
 int modver_dry_run_init(void);
 void modver_dry_run_exit(void);
 
+/* modver_guard.c */
+int modver_guard_init(struct kprobe *redirect);
+void modver_guard_exit(void);
+
 /* modver_core.c */
+bool modver_load_unverified(struct task_struct *task);
 int modver_others_prepare(const void *image, u64 len, struct mv_tables *kernel,
 			  struct mv_tables extra[2], struct mv_cursor cursors[2], void *mem[2]);
 

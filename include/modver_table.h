@@ -69,8 +69,20 @@ struct mv_tables {
 	u32 *index_slots;		/* index_mask + 1 slots: entry index + 1, 0 = empty */
 	u32 *index_name_offs;		/* extended tables: each entry's name offset */
 	u32 index_mask;
+	u32 index_probe_max;		/* the longest probe an insert made */
+	bool index_abandoned;		/* an insert needed MV_INDEX_MAX_PROBE slots: unindexed */
 	bool unique;			/* names checked distinct: the hint may be used */
 };
+
+/*
+ * No insert into the index, and so no lookup, probes more slots than this.  With a random key and
+ * at most a quarter of the slots used, runs this long are vanishingly rare (the unit test prints
+ * the longest for 32,768 names under eight keys: 12), and names chosen to collide cannot aim
+ * without the key.
+ */
+#define MV_INDEX_MAX_PROBE	64
+
+extern struct mv_hash_key mv_index_key;
 
 /*
  * Where the next lookup should look first.  The loader asks for module_layout (the last entry)

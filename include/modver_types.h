@@ -13,6 +13,23 @@
 #include <linux/elf.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/sched.h>
+#include <linux/siphash.h>
+
+/* The index's keyed hash: the kernel's SipHash-2-4 (lib/siphash.c). */
+struct mv_hash_key {
+	u64 key[2];
+};
+
+static inline u64 mv_keyed_hash(const char *s, size_t len, const struct mv_hash_key *key)
+{
+	const siphash_key_t k = { { key->key[0], key->key[1] } };
+
+	return siphash(s, len, &k);
+}
+
+/* Long loops of the pure core yield: every caller is in process context and may sleep. */
+#define mv_resched()	cond_resched()
 #else
 #include <stdarg.h>
 #include <stdbool.h>
@@ -31,6 +48,15 @@ typedef __u64 u64;
 
 /* Format strings are checked by the kernel build (W=1); userspace drops the annotation. */
 #define __printf(...)
+
+/* The same SipHash-2-4 as the kernel's, in modver_siphash.c (userspace builds only). */
+struct mv_hash_key {
+	u64 key[2];
+};
+
+u64 mv_keyed_hash(const char *s, size_t len, const struct mv_hash_key *key);
+
+#define mv_resched()	do { } while (0)
 #endif
 
 #endif /* MODVER_TYPES_H */

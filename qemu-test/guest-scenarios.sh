@@ -84,12 +84,56 @@ lock_checks() {
 	try sh -c "echo 0 > $MODVER_PARAMS/report_size"
 }
 
+# Once modver is locked, the ways around it root has (issue 13), where lockdown does not already
+# forbid them (it refuses unsigned loads and debugfs writes): a forced unload; ftrace switched off
+# (refused on x86_64, where the redirect is an ftrace ops; on arm64 kprobes are breakpoints the
+# sysctl leaves alone, so enforcement must go on); every kprobe disarmed through debugfs, which
+# cannot be refused: each load is then refused (fail closed), and so is every unload.
+lock_bypass_checks() {
+	try rmmod -f modver
+	try test -d /sys/module/modver
+	try sh -c "echo 0 > /proc/sys/kernel/ftrace_enabled"
+	try cat /proc/sys/kernel/ftrace_enabled
+	load_fixture mismatch
+	load_fixture match
+	echo 1 >/proc/sys/kernel/ftrace_enabled 2>/dev/null
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	try sh -c "echo 0 > /sys/kernel/debug/kprobes/enabled"
+	load_fixture match
+	load_fixture mismatch
+	try rmmod modver
+	try rmmod -f modver
+	try test -d /sys/module/modver
+	try sh -c "echo 1 > /sys/kernel/debug/kprobes/enabled"
+	load_fixture match
+	load_fixture mismatch
+	try grep -w modver /proc/modules
+}
+
+# An unload of modver under way when lock=1 is written (issue 13): once rmmod has made modver
+# "going" (its exit then waits for an RCU-tasks grace period: a long window), the lock must be
+# refused rather than claim "stays loaded" and then vanish.
+lock_race() {
+	insmod $P/modver.ko
+	rmmod modver 2>/tmp/race-rmmod &
+	while [ "$(cat /sys/module/modver/initstate 2>/dev/null)" = live ]; do :; done
+	try sh -c "echo 1 > $MODVER_PARAMS/lock"
+	wait
+	try test -d /sys/module/modver
+}
+
 # A second, short boot (run-tests.sh adds modver_suite=lock-param to the command line) takes the
 # lock at load time: on kernels with lockdown the main boot takes it at run time (see the end).
 if grep -q 'modver_suite=lock-param' /proc/cmdline; then
+	begin "lock-race"
+	lock_race
+	end
 	begin "lock-param"
 	try insmod $P/modver.ko lock=1
 	lock_checks
+	end
+	begin "lock-bypass"
+	lock_bypass_checks
 	end
 	exit 0
 fi
@@ -425,6 +469,15 @@ begin "baseline/notable"
 load_fixture notable
 end
 
+# 32,768 version entries named to collide in modver's old unkeyed index: the load under modver
+# takes no more than twice the stock time (medians of nine).
+begin "collide-time"
+try $P/load-time $P/mv_collide.ko mv_collide 9
+insmod $P/modver.ko
+try $P/load-time $P/mv_collide.ko mv_collide 9
+quiet_rmmod modver
+end
+
 # The lock, last: a locked modver stays loaded until reboot.  Where the kernel has lockdown, first
 # lockdown's refusals of weaker settings, then a lock taken at run time; without it, the lock
 # given as a load-time parameter.  (Lockdown also refuses every later unsigned insmod.)
@@ -443,6 +496,9 @@ if [ -w /sys/kernel/security/lockdown ]; then
 	try cat $MODVER_PARAMS/policy $MODVER_PARAMS/rules
 	try sh -c "echo all > $MODVER_PARAMS/tables"
 	try sh -c "echo kernel > $MODVER_PARAMS/tables"
+	try rmmod modver
+	try rmmod -f modver
+	try test -d /sys/module/modver
 	end
 	begin "lock"
 	try sh -c "echo 1 > $MODVER_PARAMS/lock"
@@ -452,6 +508,12 @@ else
 fi
 lock_checks
 end
+# Without lockdown nothing forbids the bypasses: try them here (with it, the second boot does).
+if [ ! -w /sys/kernel/security/lockdown ]; then
+	begin "lock-bypass"
+	lock_bypass_checks
+	end
+fi
 
 # On a kernel with kmemleak, a scan after everything: any leak is reported here.
 if [ -w /sys/kernel/debug/kmemleak ]; then

@@ -665,7 +665,8 @@ verdict retry-once "resolve_symbol_wait() retries decided, counted, logged and t
 
 B=$(block lockdown)
 if [ -n "$B" ]; then
-	rcs 0 '!0' '!0' 0 '!0' 0 '!0' 0 0 0 '!0'
+	rcs 0 '!0' '!0' 0 '!0' 0 '!0' 0 0 0 '!0' '!0' '!0' 0
+	has "modver: unload refused: the kernel is locked down and unloading modver would restore the weaker stock check (pid"
 	has "modver: tables change refused: the kernel is locked down and the change would weaken enforcement (pid"
 	has "modver: policy change refused: the kernel is locked down and the change would weaken enforcement (pid"
 	has "modver: rules change refused: the kernel is locked down and the change would weaken enforcement (pid"
@@ -675,7 +676,7 @@ if [ -n "$B" ]; then
 	has "@@OUT x* refuse"
 	lines_are 2 'rules change refused: the kernel is locked down' \
 		"expected two refused rule lists (a relaxing rule, a rule in force dropped)"
-	verdict lockdown "under lockdown=integrity: weaker policy, relaxing or dropped rules and force_module_layout refused; stricter changes pass"
+	verdict lockdown "under lockdown=integrity: weaker policy, relaxing or dropped rules, force_module_layout and rmmod (-f) refused; stricter changes pass"
 fi
 
 # judge_lock SCENARIO: a locked modver refuses every change and rmmod, logging who asked.
@@ -698,6 +699,42 @@ judge_lock() {
 judge_lock lock
 # Where the main boot locked at run time (after lockdown), a second boot locked at load time.
 [ -n "$(block lockdown)" ] && judge_lock lock-param
+
+# The ways around a locked modver (issue 13): each refused, or detected and failed closed.
+B=$(block lock-bypass)
+disarmed="refused: kprobes are disarmed (debugfs kprobes/enabled is 0), so modver verified none of its symbol versions"
+case $label in
+*/amd64)	# the redirect is an ftrace ops there: switching ftrace off is refused
+	ftrace_rc='!0' ftrace_now=1 ftrace_detail="ftrace_enabled=0 refused (EBUSY)"
+	has "Device or resource busy" ;;
+*)		# kprobes are breakpoints: the sysctl does not touch them, enforcement goes on
+	ftrace_rc=0 ftrace_now=0 ftrace_detail="ftrace_enabled=0 leaves the breakpoint redirect alone" ;;
+esac
+rcs '!0' 0 "$ftrace_rc" 0 '!0' 0 0 '!0' '!0' '!0' '!0' 0 0 0 '!0' 0
+has "@@OUT $ftrace_now"
+has "modver: unload refused: modver is locked until reboot (pid"
+has "modver: mv_exporter: $disarmed"
+lines_are 2 "modver: mv_consumer: mv_exported_fn: mismatch, module crc $CONSUMER_CRC, kernel crc $V2_CRC: refused \\(policy refuse\\)" \
+	"the mismatch before disarming and the one after re-arming: expected one refusal by modver each"
+has "modver,"
+lacks "check_version restored"
+verdict lock-bypass "rmmod -f refused; $ftrace_detail; kprobes disarmed: every load refused (fail closed), rmmod and rmmod -f refused; re-armed: enforcing again"
+
+B=$(block lock-race)
+if [ -n "$B" ]; then
+	rcs '!0' '!0'
+	lacks "modver: locked by pid"
+	verdict lock-race "lock=1 during an unload of modver: $(grep -q 'lock refused: an unload of modver is under way' <<<"$B" && echo 'refused (EBUSY)' || echo 'too late: modver already gone'), never 'stays loaded' and then gone"
+fi
+
+B=$(block collide-time)
+rcs 0 0
+stock_us=$(sed -n 's/^@@OUT load-time mv_collide median_us=\([0-9]*\).*/\1/p' <<<"$B" | sed -n 1p)
+modver_us=$(sed -n 's/^@@OUT load-time mv_collide median_us=\([0-9]*\).*/\1/p' <<<"$B" | sed -n 2p)
+checks=$((checks + 1))
+[ -n "$stock_us" ] && [ -n "$modver_us" ] && [ "$modver_us" -le $((2 * stock_us)) ] ||
+	fail "32,768 colliding names: modver ${modver_us:-?} us against stock ${stock_us:-?} us (limit 2x)"
+verdict collide-time "32,768 FNV-colliding names: stock ${stock_us:-?} us, modver ${modver_us:-?} us (medians of 9)"
 
 B=$clean_log
 has "@@EXIT 0"

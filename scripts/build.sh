@@ -115,7 +115,7 @@ plain=(mv_clean mv_altered mv_missing mv_notable mv_badlayout
 	mv_ext_ok mv_ext_contra mv_ext_count mv_ext_half
 	mv_vers_odd mv_vers_unterm mv_vers_dup mv_vers_nobits mv_vers_outside
 	mv_notable_class32 mv_clean_class32 mv_clean_data2 mv_clean_shdrs4 mv_clean_strnobits
-	mv_vers_stale mv_badlayout_odd)
+	mv_vers_stale mv_badlayout_odd mv_collide)
 mkdir -p "$out/plain"
 for m in "${plain[@]}"; do cp "$fixtures/plain/plain.c" "$out/plain/$m.c"; done
 echo "obj-m := ${plain[*]/%/.o}" >"$out/plain/Kbuild"
@@ -157,6 +157,9 @@ for m in "${plain[@]}"; do "$objcopy" --strip-debug "$out/plain/$m.ko"; done
 edit_versions mv_altered xor _printk $xor_mask
 edit_versions mv_missing drop _printk
 edit_versions mv_badlayout xor module_layout $xor_mask
+# 32,768 entries, all but the plain module's own named to collide in modver's old unkeyed index
+# (issue 13): with the keyed one it loads in about the stock time.
+edit_versions mv_collide collide-to 32768
 "$objcopy" --remove-section __versions --remove-section __version_ext_crcs \
 	--remove-section __version_ext_names "$out/plain/mv_notable.ko"
 
@@ -216,6 +219,9 @@ for m in "${plain[@]}"; do cp "$out/plain/$m.ko" "$out/payload/"; done
 # The guest's finit_module(2) caller, for loads that ignore modversions (--force-modversion).
 "${CROSS_COMPILE}gcc" -O2 -Wall -Wextra -static -o "$out/payload/finit-module" \
 	"$MODVER_ROOT/qemu-test/tools/finit-module.c"
+# The guest's load timer (the colliding-names fixture, stock against modver).
+"${CROSS_COMPILE}gcc" -O2 -Wall -Wextra -static -o "$out/payload/load-time" \
+	"$MODVER_ROOT/qemu-test/tools/load-time.c"
 # A compressed module, as Debian ships them, for the dry run (which wants the plain image).
 xz -c "$out/payload/mv_clean.ko" >"$out/payload/mv_clean.ko.xz"
 

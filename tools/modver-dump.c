@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "ko_image.h"
 #include "modver_elf.h"
@@ -311,6 +312,10 @@ int main(int argc, char **argv)
 	const char *why;
 	int opt, ret = 0, policy;
 	u64 len;
+
+	/* The index's key: unpredictable, as in modver.ko (zero if that fails: still correct). */
+	if (getrandom(&mv_index_key, sizeof(mv_index_key), 0) != sizeof(mv_index_key))
+		memset(&mv_index_key, 0, sizeof(mv_index_key));
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {

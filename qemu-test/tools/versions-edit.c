@@ -9,6 +9,9 @@
  *   versions-edit IN OUT dup SYMBOL MASK      append a second entry for SYMBOL, CRC ^ MASK
  *   versions-edit IN OUT unterminate SYMBOL   fill SYMBOL's 56-byte name field with no NUL
  *   versions-edit IN OUT pad N                append N zero bytes (no multiple of 64 then)
+ *   versions-edit IN OUT collide-to TOTAL     append entries until there are TOTAL (at most
+ *                                             32768), named to collide in modver's old unkeyed
+ *                                             index (fnv_collide.h); their CRCs are arbitrary
  *   versions-edit IN CRCS NAMES ext [SYMBOL MASK [DROP]]
  *                                             the extended tables of the same entries as modpost
  *                                             writes them (u32 CRCs; NUL-terminated names and one
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 
 #include "modver_types.h"
+#include "fnv_collide.h"
 
 #define ENTRY_SIZE	64
 #define NAME_LEN	(ENTRY_SIZE - 8)
@@ -123,6 +127,21 @@ int main(int argc, char **argv)
 		len += ENTRY_SIZE;
 	} else if (strcmp(op, "unterminate") == 0 && argc == 5) {
 		memset(buf + find(argv[4]) + 8, 'x', NAME_LEN);
+	} else if (strcmp(op, "collide-to") == 0 && argc == 5) {
+		static char names[32768][FNV_COLLIDE_NAME_MAX];
+		size_t want = strtoul(argv[4], NULL, 0), n;
+
+		if (want > ARRAY_SIZE(names) || want < len / ENTRY_SIZE)
+			goto usage;
+		n = want - len / ENTRY_SIZE;
+		if (fnv_collide_names(names, n, "mv_collide_", 0x4d56) != n)
+			return 2;
+		for (i = 0; i < (int)n; i++, len += ENTRY_SIZE) {
+			crc = 0x6d760000 + i;
+			memcpy(buf + len, &crc, sizeof(crc));
+			memset(buf + len + 8, 0, NAME_LEN);
+			memcpy(buf + len + 8, names[i], strlen(names[i]));
+		}
 	} else if (strcmp(op, "pad") == 0 && argc == 5) {
 		len += strtoul(argv[4], NULL, 0);
 	} else {
