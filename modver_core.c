@@ -241,6 +241,7 @@ int modver_others_prepare(const void *image, u64 len, struct mv_tables *kernel,
 	}
 	for (i = 0; i < n; i++) {
 		modver_index(&extra[i], &mem[i]);
+		mv_index_complete(&extra[i]);	/* the names must be known distinct now */
 		if (extra[i].kind == MV_TABLE_MALFORMED) {
 			*kernel = extra[i];
 			return 0;

@@ -52,7 +52,7 @@ enum mv_action mv_decide(enum mv_outcome outcome, enum mv_policy policy, bool la
  * @force_layout: see mv_decide()
  * @v: the verdict
  */
-void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char *sym,
+void mv_verify_symbol(struct mv_tables *t, struct mv_cursor *c, const char *sym,
 		      const u32 *kernel_crc, enum mv_policy policy, bool force_layout,
 		      struct mv_verdict *v)
 {
@@ -98,7 +98,7 @@ void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char
  * Every table must agree with the running kernel: a CRC that differs in any of them is a mismatch,
  * an entry missing from one a table has is missing.  One table never overrides another.
  */
-void mv_verify_more_tables(const struct mv_tables *extra, struct mv_cursor *cursors,
+void mv_verify_more_tables(struct mv_tables *extra, struct mv_cursor *cursors,
 			   unsigned int n, const char *sym, enum mv_policy policy,
 			   bool force_layout, struct mv_verdict *v)
 {

@@ -551,6 +551,65 @@ static const char *mv_indexed_name(const struct mv_tables *t, u32 index)
 	return mv_entry_name(t, index, t->index_name_offs ? t->index_name_offs[index] : 0);
 }
 
+enum mv_index_fill {
+	MV_INDEX_FILLED,
+	MV_INDEX_DUPLICATE,	/* a name appears twice (and @tolerate was false) */
+	MV_INDEX_ABANDONED,	/* an insert needed MV_INDEX_MAX_PROBE slots */
+};
+
+/*
+ * Hash every name of @t into @t's index memory.  With @tolerate, a later entry for a name already
+ * in the index is left out, so that the index answers with the first entry, as the kernel's scan
+ * does, and t->unique says whether there was one.  Process context (it yields).
+ */
+static enum mv_index_fill mv_index_fill(struct mv_tables *t, bool tolerate)
+{
+	u32 nslots, i, slot, probe;
+	bool unique = true;
+	u64 off = 0;
+
+	nslots = t->index_bytes / sizeof(u32) - (t->kind == MV_TABLE_EXTENDED ? t->count : 0);
+	memset(t->index_mem, 0, t->index_bytes);
+	t->index_slots = t->index_mem;
+	t->index_name_offs = t->kind == MV_TABLE_EXTENDED ? t->index_slots + nslots : NULL;
+	t->index_mask = nslots - 1;
+	t->index_probe_max = 0;
+	for (i = 0; i < t->count; i++) {
+		const char *name = mv_entry_name(t, i, off);
+
+		if (i % MV_INDEX_YIELD_EVERY == MV_INDEX_YIELD_EVERY - 1)
+			mv_resched();
+		if (t->index_name_offs)
+			t->index_name_offs[i] = off;
+		if (t->kind == MV_TABLE_EXTENDED)
+			off += strlen(name) + 1;
+		probe = 0;
+		for (slot = mv_hash(name) & t->index_mask; t->index_slots[slot];
+		     slot = (slot + 1) & t->index_mask) {
+			if (!strcmp(mv_indexed_name(t, t->index_slots[slot] - 1), name))
+				break;
+			if (++probe >= MV_INDEX_MAX_PROBE) {
+				t->index_slots = NULL;
+				t->index_name_offs = NULL;
+				t->index_mask = 0;
+				t->index_abandoned = true;
+				return MV_INDEX_ABANDONED;
+			}
+		}
+		if (t->index_slots[slot]) {		/* the same name again */
+			if (!tolerate)
+				return MV_INDEX_DUPLICATE;
+			unique = false;
+			continue;
+		}
+		if (probe > t->index_probe_max)
+			t->index_probe_max = probe;
+		t->index_slots[slot] = i + 1;
+	}
+	t->unique = unique;
+	return MV_INDEX_FILLED;
+}
+
 /**
  * mv_index_build() - check a table's names are distinct, and index large tables by name
  * @t: a table found by mv_tables_find(); gets the index, or becomes malformed
@@ -563,6 +622,12 @@ static const char *mv_indexed_name(const struct mv_tables *t, u32 index)
  * hash index, so that a lookup that misses the hint costs one hash and about one compare instead
  * of a scan, whatever order the loader asks in.
  *
+ * A table of more than MV_INDEX_EAGER_MAX entries (no real module has one: i915 has 1,231) is not
+ * read up front: hashing every name of a table the loader may never search would cost more than
+ * the stock check does.  Its lookups scan from the first entry, as the kernel's do, until they
+ * have compared as many names as the table holds; then the index is built (mv_index_complete()),
+ * answering with a name's first entry as the kernel's scan does.
+ *
  * The hash is keyed (mv_index_key) and no insert probes more than MV_INDEX_MAX_PROBE slots: a
  * table that needs more is left unindexed and unchecked, exactly as a large table without memory
  * for the index (@mem NULL) or too large to index at all.  Lookups then scan from the first
@@ -571,7 +636,7 @@ static const char *mv_indexed_name(const struct mv_tables *t, u32 index)
 void mv_index_build(struct mv_tables *t, void *mem, u64 bytes)
 {
 	u64 want = mv_index_bytes(t), off = 0, off2;
-	u32 nslots, i, j, slot, probe;
+	u32 i, j;
 
 	if (t->kind != MV_TABLE_BASIC && t->kind != MV_TABLE_EXTENDED)
 		return;
@@ -596,43 +661,31 @@ void mv_index_build(struct mv_tables *t, void *mem, u64 bytes)
 	}
 	if (!mem || bytes != want)
 		return;
-	nslots = want / sizeof(u32) - (t->kind == MV_TABLE_EXTENDED ? t->count : 0);
-	memset(mem, 0, want);
-	t->index_slots = mem;
-	t->index_name_offs = t->kind == MV_TABLE_EXTENDED ? t->index_slots + nslots : NULL;
-	t->index_mask = nslots - 1;
-	t->index_probe_max = 0;
-	for (i = 0; i < t->count; i++) {
-		const char *name = mv_entry_name(t, i, off);
-
-		if (i % MV_INDEX_YIELD_EVERY == MV_INDEX_YIELD_EVERY - 1)
-			mv_resched();
-		if (t->index_name_offs)
-			t->index_name_offs[i] = off;
-		probe = 0;
-		for (slot = mv_hash(name) & t->index_mask; t->index_slots[slot];
-		     slot = (slot + 1) & t->index_mask) {
-			if (!strcmp(mv_indexed_name(t, t->index_slots[slot] - 1), name))
-				goto duplicate;
-			if (++probe >= MV_INDEX_MAX_PROBE)
-				goto unindexed;
-		}
-		if (probe > t->index_probe_max)
-			t->index_probe_max = probe;
-		t->index_slots[slot] = i + 1;
-		if (t->kind == MV_TABLE_EXTENDED)
-			off += strlen(name) + 1;
+	t->index_mem = mem;
+	t->index_bytes = bytes;
+	if (t->count > MV_INDEX_EAGER_MAX) {
+		t->index_deferred = true;
+		return;
 	}
-	t->unique = true;
-	return;
-unindexed:
-	t->index_slots = NULL;
-	t->index_name_offs = NULL;
-	t->index_mask = 0;
-	t->index_abandoned = true;
+	if (mv_index_fill(t, false) == MV_INDEX_DUPLICATE)
+		goto duplicate;
 	return;
 duplicate:
 	mv_malformed(t, "a name appears twice in the version table");
+}
+
+/**
+ * mv_index_complete() - build a deferred index now (see mv_index_build())
+ * @t: the table; t->unique says afterwards whether its names are distinct
+ *
+ * Process context (it yields).
+ */
+void mv_index_complete(struct mv_tables *t)
+{
+	if (!t->index_deferred)
+		return;
+	t->index_deferred = false;
+	mv_index_fill(t, true);
 }
 
 /* @index/@off is @sym's entry: report it and move the hint just past it. */
@@ -663,7 +716,7 @@ static bool mv_found(const struct mv_tables *t, struct mv_cursor *c, u32 index, 
  *
  * Return: true if @sym has an entry.
  */
-bool mv_lookup(const struct mv_tables *t, struct mv_cursor *c, const char *sym, struct mv_entry *e)
+bool mv_lookup(struct mv_tables *t, struct mv_cursor *c, const char *sym, struct mv_entry *e)
 {
 	u32 index = c->index, i, slot, probe;
 	u64 off = c->name_off;
@@ -681,6 +734,9 @@ bool mv_lookup(const struct mv_tables *t, struct mv_cursor *c, const char *sym, 
 	if (strcmp(mv_entry_name(t, index, off), sym) == 0)
 		return mv_found(t, c, index, off, e);
 
+	/* A deferred index is built once the scans have read as many names as the table has. */
+	if (t->index_deferred && c->compares >= t->count)
+		mv_index_complete(t);
 	if (t->index_slots) {
 		/* mv_index_build() put every name within MV_INDEX_MAX_PROBE of its slot. */
 		for (slot = mv_hash(sym) & t->index_mask, probe = 0;

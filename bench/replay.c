@@ -70,7 +70,7 @@ static noinline unsigned int replay_modver(const struct ko_image *img)
 	u64 bytes;
 	void *mem;
 
-	mv_tables_find(img->bytes, img->len, &t);
+	mv_tables_find(img->bytes, img->len, MV_KERNEL_BASIC, &t);
 	mv_cursor_init(&t, &c);
 	bytes = mv_index_bytes(&t);
 	mem = bytes ? malloc(bytes) : NULL;

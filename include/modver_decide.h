@@ -58,10 +58,10 @@ struct mv_verdict {
 
 enum mv_action mv_decide(enum mv_outcome outcome, enum mv_policy policy, bool layout,
 			 bool force_layout);
-void mv_verify_symbol(const struct mv_tables *t, struct mv_cursor *c, const char *sym,
+void mv_verify_symbol(struct mv_tables *t, struct mv_cursor *c, const char *sym,
 		      const u32 *kernel_crc, enum mv_policy policy, bool force_layout,
 		      struct mv_verdict *v);
-void mv_verify_more_tables(const struct mv_tables *extra, struct mv_cursor *cursors,
+void mv_verify_more_tables(struct mv_tables *extra, struct mv_cursor *cursors,
 			   unsigned int n, const char *sym, enum mv_policy policy,
 			   bool force_layout, struct mv_verdict *v);
 void mv_forbid_forced_load(struct mv_verdict *v, bool kernel_force_loads);

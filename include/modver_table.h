@@ -69,8 +69,11 @@ struct mv_tables {
 	u32 *index_slots;		/* index_mask + 1 slots: entry index + 1, 0 = empty */
 	u32 *index_name_offs;		/* extended tables: each entry's name offset */
 	u32 index_mask;
+	void *index_mem;		/* the memory given to mv_index_build() */
+	u64 index_bytes;
 	u32 index_probe_max;		/* the longest probe an insert made */
 	bool index_abandoned;		/* an insert needed MV_INDEX_MAX_PROBE slots: unindexed */
+	bool index_deferred;		/* a large table: indexed once scans cost as much */
 	bool unique;			/* names checked distinct: the hint may be used */
 };
 
@@ -81,6 +84,8 @@ struct mv_tables {
  * without the key.
  */
 #define MV_INDEX_MAX_PROBE	64
+/* Larger tables are indexed only once lookups have scanned as many names (mv_index_build()). */
+#define MV_INDEX_EAGER_MAX	4096
 
 extern struct mv_hash_key mv_index_key;
 
@@ -117,8 +122,9 @@ int mv_tables_others(const void *image, u64 len, const struct mv_tables *kernel,
 bool mv_entry_at(const struct mv_tables *t, struct mv_cursor *c, struct mv_entry *e);
 u64 mv_index_bytes(const struct mv_tables *t);
 void mv_index_build(struct mv_tables *t, void *mem, u64 bytes);
+void mv_index_complete(struct mv_tables *t);
 void mv_cursor_init(const struct mv_tables *t, struct mv_cursor *c);
-bool mv_lookup(const struct mv_tables *t, struct mv_cursor *c, const char *sym, struct mv_entry *e);
+bool mv_lookup(struct mv_tables *t, struct mv_cursor *c, const char *sym, struct mv_entry *e);
 const char *mv_table_kind_name(enum mv_table_kind kind);
 
 #endif /* MODVER_TABLE_H */

@@ -49,6 +49,7 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 report() { echo "$*" | tee -a "$results"; }
 suite_start=$(date +%s)
+phase_start
 
 # checkpatch --strict on every C source and header of the project.
 if checkpatch=$(bash "$MODVER_ROOT/scripts/fetch-checkpatch.sh"); then
@@ -193,7 +194,8 @@ differential_pids=()
 
 # Packaging the way kernel users install modules: make install, DKMS, modprobe.d, the .deb.
 debian_lines=$(printf '%s\n' "${lines[@]}" | grep -vx '7.3-debug' | tr '\n' ' ')
-[ -n "$debian_lines" ] && PACKAGING_LINES=$debian_lines bash "$MODVER_ROOT/tests/packaging/run.sh" | tee -a "$results"
+[ -n "$debian_lines" ] && PACKAGING_LINES=$debian_lines timed "the packaging tests" \
+	bash "$MODVER_ROOT/tests/packaging/run.sh" | tee -a "$results"
 
 # modver-dump, built from the same pure core as modver.ko.
 need_packages gcc make liblzma-dev libzstd-dev xz-utils zstd jq
@@ -204,6 +206,13 @@ else
 	report "FAIL host modver-dump: does not build (see $MODVER_CACHE/modver-dump.log)"
 fi
 
+# The benchmark's userspace replay links the pure core too: it must keep building with it.
+if make -s -C "$MODVER_ROOT/bench" replay >"$MODVER_CACHE/bench-replay.log" 2>&1; then
+	report "PASS host bench-replay builds against the pure core"
+else
+	report "FAIL host bench-replay: does not build (see $MODVER_CACHE/bench-replay.log)"
+fi
+
 for line in "${lines[@]}"; do
 	for arch in "${arches[@]}"; do
 		run_kernel "$line" "$arch"
@@ -212,11 +221,15 @@ done
 
 seeds=()
 for d in "$MODVER_CACHE"/runs/*/payload; do [ -d "$d" ] && seeds+=("$d"); done
-bash "$MODVER_ROOT/tests/fuzz/run.sh" "${MODVER_FUZZ_SECONDS:-60}" "${seeds[@]}" | tee -a "$results"
+timed "fuzzing the image parser" bash "$MODVER_ROOT/tests/fuzz/run.sh" \
+	"${MODVER_FUZZ_SECONDS:-60}" "${seeds[@]}" | tee -a "$results"
 for pid in "${differential_pids[@]}"; do wait "$pid"; done
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
-say "suite took $(($(date +%s) - suite_start)) s; logs under $MODVER_CACHE/runs/"
+phase_report "$suite_start"
+echo "logs: $MODVER_CACHE/runs/<release>/ (boot.log, boot-lock.log, judged.log, differential/boot.log"
+echo "      for each kernel), $MODVER_CACHE/unit.log, $MODVER_CACHE/modver-dump.log,"
+echo "      $MODVER_CACHE/differential-failures/ (failing mutants, if any)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -20,12 +20,18 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+demo_start=$(date +%s)
+phase_start
 envfile=$(timed "fetching Debian's $line $arch kernel" bash "$MODVER_ROOT/scripts/fetch-kernel.sh" "$line" "$arch")
 . "$envfile"
 out=$MODVER_CACHE/demo/$KREL
 timed "building modver and the fixtures for $KREL" bash "$MODVER_ROOT/scripts/build.sh" "$envfile" "$out" >/dev/null
-bash "$MODVER_ROOT/scripts/mkinitramfs.sh" "$arch" "$out/payload" "$MODVER_ROOT/qemu-test/guest-demo.sh" "$out/initrd.gz"
+timed "making the initramfs" bash "$MODVER_ROOT/scripts/mkinitramfs.sh" "$arch" "$out/payload" \
+	"$MODVER_ROOT/qemu-test/guest-demo.sh" "$out/initrd.gz"
 timed "booting $KREL under QEMU (TCG)" bash "$MODVER_ROOT/qemu-test/boot.sh" "$arch" "$VMLINUZ" "$out/initrd.gz" "$out/boot.log" 600 ||
 	die "QEMU failed; see $out/boot.log"
 echo
 tr -d '\r' <"$out/boot.log" | sed -n '/^@@BOOTED/,/^@@EXIT/p' | sed 's/^@@BOOTED /=== booted Linux /; /^@@EXIT/d'
+echo
+phase_report "$demo_start"
+echo "logs: $out/boot.log (the guest's serial console), $out/modver/build.log (the build)"

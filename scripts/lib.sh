@@ -12,14 +12,35 @@ die() { say "error: $*"; exit 2; }
 
 # timed DESCRIPTION CMD...: run CMD, report how long it took (long steps must show progress).
 timed() {
-	local what=$1 start rc
+	local what=$1 start rc depth=${MODVER_PHASE_DEPTH:-0}
 	shift
 	start=$(date +%s)
 	say "$what ..."
+	export MODVER_PHASE_DEPTH=$((depth + 1))
 	"$@"
 	rc=$?
+	export MODVER_PHASE_DEPTH=$depth
 	say "$what: $( ((rc == 0)) && echo done || echo "FAILED (exit $rc)") in $(($(date +%s) - start)) s"
+	# Outermost phases only, for phase_report.
+	[ "$depth" = 0 ] && [ -n "${MODVER_PHASES:-}" ] &&
+		printf '%6d s  %-6s  %s\n' $(($(date +%s) - start)) \
+			"$( ((rc == 0)) && echo ok || echo FAILED)" "$what" >>"$MODVER_PHASES"
 	return $rc
+}
+
+# phase_start: record every outermost timed phase from here on (children inherit the file).
+phase_start() {
+	MODVER_PHASES=$(mktemp)
+	export MODVER_PHASES
+}
+
+# phase_report TOTAL_START: how long each phase took, in the order they finished, and the total.
+phase_report() {
+	[ -n "${MODVER_PHASES:-}" ] || return 0
+	echo "phases (wall time, in the order they finished; some ran side by side):"
+	cat "$MODVER_PHASES"
+	printf '%6d s  total\n' $(($(date +%s) - $1))
+	rm -f "$MODVER_PHASES"
 }
 
 # apt_get ARGS...: apt-get that waits for another apt or dpkg (unattended-upgrades, a second
