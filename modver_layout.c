@@ -181,7 +181,7 @@ out:
 	vfree(data);
 fail:
 	if (err)
-		pr_err("cannot verify the loader's private structs (load_info, find_symbol_arg) against BTF: %s; refusing to load\n",
+		pr_err("cannot verify the loader's private structs (load_info, find_symbol_arg, module_use) against BTF: %s; refusing to load\n",
 		       why);
 	return err;
 }

@@ -40,6 +40,7 @@
 
 #include "modver.h"
 #include "modver_arch.h"
+#include "modver_mirror.h"
 
 static bool modver_locked;
 static bool modver_live;	/* init has finished: parameter writes are run-time changes */
@@ -78,14 +79,15 @@ int modver_change_allowed(const char *what, bool weaker)
 }
 
 #ifdef CONFIG_MODULE_UNLOAD
-static struct module_use modver_self_use;
+/* The loader's struct module_use, mirrored (private since 7.x) and checked against BTF at init. */
+static struct modver_module_use modver_self_use;
 
 /*
  * Make modver a user of itself, once, so that the loader refuses every unload of it, forced or
  * not (delete_module(): "Other modules depend on us").  Any context.  Nothing else ever writes
  * modver's source_list (modver exports no symbol, so no module can use it); the loader reads it
  * with module_mutex held, which is not modver's to take, so the entry is published whole with
- * list_add_rcu().
+ * list_add_rcu().  The mirror's list nodes are struct list_head's two pointers, in order.
  */
 static void modver_lock_pin(void)
 {
@@ -93,8 +95,9 @@ static void modver_lock_pin(void)
 		return;
 	modver_self_use.source = THIS_MODULE;
 	modver_self_use.target = THIS_MODULE;
-	INIT_LIST_HEAD(&modver_self_use.target_list);
-	list_add_rcu(&modver_self_use.source_list, &THIS_MODULE->source_list);
+	INIT_LIST_HEAD((struct list_head *)&modver_self_use.target_list);
+	list_add_rcu((struct list_head *)&modver_self_use.source_list,
+		     &THIS_MODULE->source_list);
 }
 #else
 /* Without CONFIG_MODULE_UNLOAD no module is ever removed. */
@@ -248,6 +251,10 @@ void modver_lock_init(void)
 	unsigned int i;
 	int err;
 
+	/* The mirror's list nodes stand for struct list_head (modver_lock_pin()). */
+	BUILD_BUG_ON(sizeof(struct modver_list_node) != sizeof(struct list_head) ||
+		     offsetof(struct modver_list_node, next) != offsetof(struct list_head, next) ||
+		     offsetof(struct modver_list_node, prev) != offsetof(struct list_head, prev));
 	for (i = 0; i < ARRAY_SIZE(modver_delete_probes); i++) {
 		err = register_kretprobe(&modver_delete_probes[i]);
 		if (!err) {

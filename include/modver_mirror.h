@@ -36,6 +36,24 @@ struct modver_find_symbol_arg {
 	const u32 *crc;		/* const s32 * before 6.15: the same bits */
 };
 
+/* A struct list_head, as the mirror below spells it (the pure code has no <linux/list.h>). */
+struct modver_list_node {
+	struct modver_list_node *next;
+	struct modver_list_node *prev;
+};
+
+/*
+ * The loader's struct module_use: one module using another's exports.  Public in
+ * <linux/module.h> up to 6.x, private (kernel/module/internal.h) since: modver writes one, the
+ * lock's pin (modver_lock.c), so it mirrors all of it.
+ */
+struct modver_module_use {
+	struct modver_list_node source_list;
+	struct modver_list_node target_list;
+	struct module *source;
+	struct module *target;
+};
+
 /* One private struct and the members of it modver reads. */
 struct mv_mirror {
 	const char *name;		/* the kernel's struct tag */

@@ -621,7 +621,7 @@ verdict "forced/stock" "stock kernel: forced load, taint F"
 B=$(block private-layout)
 rcs 0 '!0' '!0'
 has "modver: private struct layouts verified against /sys/kernel/btf/vmlinux ("
-has "modver: cannot verify the loader's private structs (load_info, find_symbol_arg) against BTF: /sys/kernel/btf/vmlinux is malformed: "
+has "modver: cannot verify the loader's private structs (load_info, find_symbol_arg, module_use) against BTF: /sys/kernel/btf/vmlinux is malformed: "
 has "; refusing to load"
 verdict private-layout "load_info and find_symbol_arg verified against BTF; unreadable BTF refuses the load"
 

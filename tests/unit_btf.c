@@ -215,11 +215,15 @@ static int check_mirror(struct blob *b, const char *name, char *why, size_t size
 static void test_mirror_table(void)
 {
 	const struct mv_mirror *li = mirror("load_info"), *fsa = mirror("find_symbol_arg");
+	const struct mv_mirror *mu = mirror("module_use");
 	static const u32 li_offs[] = { 0, 8, 16, 24 }, fsa_offs[] = { 0, 8, 9, 16, 24 };
+	static const u32 mu_offs[] = { 0, 8, 16, 24, 32, 40 };
 	unsigned int i;
 
-	CHECK(mv_mirror_count == 2);
-	CHECK(li && li->count == 4 && fsa && fsa->count == 5);
+	CHECK(mv_mirror_count == 3);
+	CHECK(li && li->count == 4 && fsa && fsa->count == 5 && mu && mu->count == 6);
+	for (i = 0; mu && i < mu->count; i++)
+		CHECK(mu->fields[i].offset == mu_offs[i] && mu->fields[i].kind == MV_BTF_KIND_PTR);
 	for (i = 0; li && i < li->count; i++)
 		CHECK(li->fields[i].offset == li_offs[i]);
 	for (i = 0; fsa && i < fsa->count; i++)
