@@ -3,17 +3,17 @@
  * The dry run: "would this module load here, and what would modver say?", without loading it.
  *
  * Write a module image (uncompressed ELF, as the loader sees it after decompression) to
- * /sys/kernel/modver/dry_run, then read the same file: the answer is one report record (the
- * README documents the format) with a "symbol" line for every check the loader would make -
- * module_layout first, then each undefined symbol in symbol-table order, as load_module() asks -
- * decided by the policy and rules in force now against the live kernel's CRCs (modver_lookup.c),
- * and an "entry" line for each table entry the loader would never ask about.  The decision is the
- * one a real load of the image would get from modver.  What an image is follows the loader of the
- * kernel modver was built for (modver_elf.c): an image it would refuse before any version check,
- * or one it would read outside of, gets that answer and no record.  As a load does, the dry run
- * stops asking after a refused module_layout (check_modstruct_version() ends the load) and asks
- * about every undefined symbol otherwise (simplify_symbols() goes on after a refused one).  The
- * loader's later checks (vermagic, relocations, signatures, license) are not made.
+ * /sys/kernel/modver/dry_run, then read the same file: the answer is one report record
+ * (docs/reference.md documents the format) with a "symbol" line for every check the loader would
+ * make - module_layout first, then each undefined symbol in symbol-table order, as load_module()
+ * asks - decided by the policy and rules in force now against the live kernel's CRCs
+ * (modver_lookup.c), and an "entry" line for each table entry the loader would never ask about.
+ * The decision is the one a real load of the image would get from modver.  What an image is follows
+ * the loader of the kernel modver was built for (modver_elf.c): an image it would refuse before any
+ * version check, or one it would read outside of, gets that answer and no record.  As a load does,
+ * the dry run stops asking after a refused module_layout (check_modstruct_version() ends the load)
+ * and asks about every undefined symbol otherwise (simplify_symbols() goes on after a refused one).
+ * The loader's later checks (vermagic, relocations, signatures, license) are not made.
  *
  * A write at offset 0 starts a new image; further writes must follow on where the last ended.
  * There is one image at a time, serialised by modver_dry_run_mutex: callers that share the file

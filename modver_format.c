@@ -254,7 +254,7 @@ static void mv_append_escaped(char *buf, size_t size, size_t *n, const char *s)
  * @v: the verdict (for an "entry" line: what the loader would decide if it asked)
  *
  * "<kind> module=M name=S outcome=O module_crc=C kernel_crc=C action=A rule=R", where R is "none"
- * or "<position>:<pattern>:<action>".  Documented in the README; keep it stable.
+ * or "<position>:<pattern>:<action>".  Documented in docs/reference.md; keep it stable.
  */
 void mv_format_record_symbol(char *buf, size_t size, const char *kind, const char *module,
 			     const char *sym, const struct mv_verdict *v)

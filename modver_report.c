@@ -2,9 +2,9 @@
 /*
  * The report: a record of each of the last report_size checked modules (module, time, policy,
  * decision, counts, and every verdict other than a match, with both CRCs and the rule that decided
- * it), read as text from /sys/kernel/debug/modver/report.  The line format is documented in the
- * README and produced by pure code (mv_format_record_*()); the dry run renders its answer as a
- * record too.
+ * it), read as text from /sys/kernel/debug/modver/report.  The line format is documented in
+ * docs/reference.md and produced by pure code (mv_format_record_*()); the dry run renders its
+ * answer as a record too.
  *
  * Why debugfs: a record can be far longer than the one page a sysfs attribute may return, and a
  * reader must never see a record torn by a load finishing mid-read.  A debugfs file has an open()
