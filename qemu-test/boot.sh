@@ -32,16 +32,32 @@ arm64)
 *) die "unknown architecture '$arch'" ;;
 esac
 
-timeout -k 10 "$limit" "${qemu[@]}" -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
-	-append "$append" </dev/null >"$log" 2>&1 &
-qemu_pid=$!
-# A guest that has powered off is done; seen once (i915 loaded): QEMU kept running after it.
-while kill -0 "$qemu_pid" 2>/dev/null; do
-	if grep -q 'reboot: Power down' "$log" 2>/dev/null; then
-		sleep 10
-		kill "$qemu_pid" 2>/dev/null && { wait "$qemu_pid"; exit 0; }
-		break
-	fi
-	sleep 2
-done
-wait "$qemu_pid"
+# boot_once: one QEMU run into $log; its exit status.
+boot_once() {
+	timeout -k 10 "$limit" "${qemu[@]}" -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" \
+		-append "$append" </dev/null >"$log" 2>&1 &
+	qemu_pid=$!
+	# A guest that has powered off is done; seen once (i915 loaded): QEMU kept running after it.
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		if grep -q 'reboot: Power down' "$log" 2>/dev/null; then
+			sleep 10
+			kill "$qemu_pid" 2>/dev/null && { wait "$qemu_pid"; return 0; }
+			break
+		fi
+		sleep 2
+	done
+	wait "$qemu_pid"
+}
+
+boot_once
+rc=$?
+# The debug kernel (KASAN, panic_on_warn) has been seen to panic in early boot under TCG, in an
+# interrupt during CPU setup, seconds before init.  Nothing of the guest's payload, modver's or
+# the fixtures', has run before "@@BOOTED": such a boot is retried once, and the first log kept.
+if ! grep -q '^@@BOOTED' "$log" && grep -q 'Kernel panic' "$log"; then
+	mv "$log" "$log.early-panic"
+	say "the kernel panicked before userspace started (nothing of the payload had run; see $log.early-panic): booting once more"
+	boot_once
+	rc=$?
+fi
+exit $rc

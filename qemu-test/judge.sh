@@ -704,9 +704,10 @@ judge_lock lock
 B=$(block lock-bypass)
 disarmed="refused: kprobes are disarmed (debugfs kprobes/enabled is 0), so modver verified none of its symbol versions"
 case $label in
-*/amd64)	# the redirect is an ftrace ops there: switching ftrace off is refused
-	ftrace_rc='!0' ftrace_now=1 ftrace_detail="ftrace_enabled=0 refused (EBUSY)"
-	has "Device or resource busy" ;;
+*/amd64)	# the redirect is an ftrace ops there: switching ftrace off is refused (EBUSY for the
+	# PERMANENT ops; 7.x refuses the write to 0 altogether, EOPNOTSUPP)
+	ftrace_rc='!0' ftrace_now=1
+	ftrace_detail="ftrace_enabled=0 refused ($(sed -n 's/^@@OUT sh: write error: //p' <<<"$B" | head -n 1))" ;;
 *)		# kprobes are breakpoints: the sysctl does not touch them, enforcement goes on
 	ftrace_rc=0 ftrace_now=0 ftrace_detail="ftrace_enabled=0 leaves the breakpoint redirect alone" ;;
 esac
