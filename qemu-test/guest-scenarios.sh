@@ -13,8 +13,15 @@ insmod() { /sbin/insmod "$@"; }
 rmmod() { /sbin/rmmod "$@"; }
 
 begin() {
+	# What the kernel said between two scenarios (modver loaded or removed outside one) is dropped,
+	# except what looks like kernel trouble: judge.sh's kernel-log-clean reads every @@DMESG line.
+	if [ -n "${SCENARIO:-}" ]; then
+		dmesg -c | grep -E "BUG:|Oops|WARNING:|Call Trace|UBSAN:|detected stall|blocked for more than" |
+			sed 's/^/@@DMESG /'
+	else
+		dmesg -c >/dev/null
+	fi
 	SCENARIO=$1
-	dmesg -c >/dev/null
 	echo "@@BEGIN $SCENARIO"
 }
 

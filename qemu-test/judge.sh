@@ -701,12 +701,17 @@ judge_lock lock
 
 B=$clean_log
 has "@@EXIT 0"
-# BUG: and WARNING: cover KASAN, lockdep and sleep-in-atomic reports; UBSAN has its own.
-for bad in "BUG:" "Oops" "WARNING:" "Call Trace" "UBSAN:" "KASAN"; do
+# BUG: and WARNING: cover KASAN, lockdep and sleep-in-atomic reports; UBSAN has its own.  The
+# atomic-context reports (PREEMPT_RT: a sleeping lock with preemption off) are named as well, so
+# the failure says which; RCU stalls and hung tasks have no BUG:/WARNING: prefix.
+for bad in "BUG:" "Oops" "WARNING:" "Call Trace" "UBSAN:" "KASAN" \
+	"sleeping function called from invalid context" "scheduling while atomic" \
+	"using smp_processor_id() in preemptible" "Invalid wait context" \
+	"possible recursive locking" "inconsistent lock state" "detected stall" "blocked for more than"; do
 	checks=$((checks + 1))
 	! grep -q "^@@DMESG.*$bad" <<<"$B" || fail "kernel log has '$bad': $(grep -m1 "^@@DMESG.*$bad" <<<"$B")"
 done
-verdict kernel-log-clean "no BUG/Oops/WARNING/Call Trace/UBSAN/KASAN in any scenario"
+verdict kernel-log-clean "no BUG/Oops/WARNING/Call Trace/UBSAN/KASAN, atomic-context or lockdep report, RCU stall or hung task in any scenario"
 
 B=$(block kmemleak)
 if [ -n "$B" ]; then
