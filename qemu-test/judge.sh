@@ -713,6 +713,21 @@ for bad in "BUG:" "Oops" "WARNING:" "Call Trace" "UBSAN:" "KASAN" \
 done
 verdict kernel-log-clean "no BUG/Oops/WARNING/Call Trace/UBSAN/KASAN, atomic-context or lockdep report, RCU stall or hung task in any scenario"
 
+# PREEMPT_RT kernels only: RT's sleeping locks entered from modver code, as the function tracer saw
+# them (flags: irqs-off, need-resched, hardirq/softirq, preempt-depth, migrate-disable).  Those in
+# process context prove the tracer saw modver's calls; any with interrupts or preemption off fail.
+B=$(block rt-sleeping-locks)
+if [ -n "$B" ]; then
+	rcs 0 0 0
+	checks=$((checks + 2))
+	grep -qE '^@@RTLOCK [.b].\.\.. ' <<<"$B" ||
+		fail "no sleeping lock traced from modver in process context: the tracer saw nothing"
+	bad=$(grep '^@@RTLOCK ' <<<"$B" | grep -vE '^@@RTLOCK [.b].\.\.. ' | sed 's/^@@RTLOCK //' | sort | uniq -c |
+		sed 's/^ *\([0-9]*\) /\1x /')
+	[ -z "$bad" ] || fail "sleeping lock with interrupts or preemption disabled: $(head -n 3 <<<"$bad" | paste -sd '|' | sed 's/|/, /g')"
+	verdict rt-sleeping-locks "$(grep -c '^@@RTLOCK ' <<<"$B") sleeping-lock calls from modver traced, none with interrupts or preemption off"
+fi
+
 B=$(block kmemleak)
 if [ -n "$B" ]; then
 	lacks "unreferenced object"
