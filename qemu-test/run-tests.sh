@@ -23,8 +23,11 @@
 # with preemption disabled (on RT, kfree() takes SLUB's per-CPU local_lock or the node's list_lock,
 # both rt_mutex-based) is caught only when it actually blocks, by __schedule()'s unconditional
 # "BUG: scheduling while atomic"; uncontended, nothing reports it (might_sleep() and
-# rtlock_might_resched() are empty without DEBUG_ATOMIC_SLEEP).  The 7.3 debug kernel has
-# DEBUG_ATOMIC_SLEEP and PROVE_LOCKING but is not RT, where kfree() with preemption off is legal.
+# rtlock_might_resched() are empty without DEBUG_ATOMIC_SLEEP).  So on RT kernels the scenario
+# rt-sleeping-locks traces RT's sleeping-lock entry points (function tracer, stack traces) during
+# loads and fails on any reached from modver with interrupts or preemption off.  The 7.3 debug
+# kernel has DEBUG_ATOMIC_SLEEP and PROVE_LOCKING but is not RT, where kfree() with preemption off
+# is legal.
 #
 # Then modver-dump against each kernel's fixtures and its agreement with modver.ko, and a bounded
 # fuzz run (MODVER_FUZZ_SECONDS, default 60) over the image parser seeded with the fixtures.
