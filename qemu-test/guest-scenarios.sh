@@ -13,8 +13,15 @@ insmod() { /sbin/insmod "$@"; }
 rmmod() { /sbin/rmmod "$@"; }
 
 begin() {
+	# What the kernel said between two scenarios (modver loaded or removed outside one) is dropped,
+	# except what looks like kernel trouble: judge.sh's kernel-log-clean reads every @@DMESG line.
+	if [ -n "${SCENARIO:-}" ]; then
+		dmesg -c | grep -E "BUG:|Oops|WARNING:|Call Trace|UBSAN:|detected stall|blocked for more than" |
+			sed 's/^/@@DMESG /'
+	else
+		dmesg -c >/dev/null
+	fi
 	SCENARIO=$1
-	dmesg -c >/dev/null
 	echo "@@BEGIN $SCENARIO"
 }
 
@@ -408,6 +415,44 @@ for policy in refuse warn log; do
 	end
 	quiet_rmmod modver
 done
+
+# PREEMPT_RT: spinlock_t, local_lock_t, rwlock_t and mutexes sleep, so none may be taken with
+# preemption or interrupts disabled (kprobe handlers).  Debian's RT kernel has no DEBUG_ATOMIC_SLEEP
+# to say so unless the lock is contended: the function tracer records every entry to RT's sleeping
+# locks during three loads, with the context flags of the call.  Printed: each call with a modver
+# frame in its stack, as "@@RTLOCK <flags> <function> <- <callers>" (flags as in the trace:
+# irqs-off, need-resched, hardirq/softirq, preempt-depth, migrate-disable).
+T=/sys/kernel/tracing
+if [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] && [ -w $T/set_ftrace_filter ]; then
+	begin "rt-sleeping-locks"
+	insmod $P/modver.ko policy=warn
+	insmod $P/mv_exporter-v2.ko
+	for f in rt_spin_lock rt_read_lock rt_write_lock rt_mutex_lock mutex_lock \
+		mutex_lock_interruptible mutex_lock_killable down down_read down_write; do
+		echo $f >>$T/set_ftrace_filter 2>/dev/null
+	done
+	echo 1 >$T/options/func_stack_trace
+	echo function >$T/current_tracer
+	echo >$T/trace
+	try insmod $P/mv_consumer.ko
+	try insmod $P/mv_altered.ko
+	try insmod $P/mv_clean.ko
+	echo 0 >$T/tracing_on
+	# Read before the tracer is switched off: setting current_tracer empties the buffer.
+	awk 'function flush() { if (mv) print "@@RTLOCK " flags " " chain; chain = ""; mv = 0; n = 0 }
+		/^ => / { if ($2 ~ /^modver_/) mv = 1
+			if ($2 != "[FTRACE" && n++ < 8) chain = chain (chain == "" ? "" : " <- ") $2; next }
+		/^ *[^#].*\] / { l = $0; sub(/^.*\] /, "", l); split(l, a, " "); if (a[3] == "<stack") next
+			flush(); flags = a[1] }
+		END { flush() }' $T/trace
+	echo nop >$T/current_tracer
+	echo 0 >$T/options/func_stack_trace
+	echo >$T/set_ftrace_filter
+	echo >$T/trace
+	echo 1 >$T/tracing_on
+	quiet_rmmod mv_clean mv_altered mv_consumer mv_exporter modver
+	end
+fi
 
 # The loader's private structs are verified against BTF at init; BTF that cannot be read (here a
 # file bound over /sys/kernel/btf/vmlinux) makes modver refuse to load.

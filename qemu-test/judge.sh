@@ -739,12 +739,32 @@ verdict collide-time "32,768 FNV-colliding names: stock ${stock_us:-?} us, modve
 
 B=$clean_log
 has "@@EXIT 0"
-# BUG: and WARNING: cover KASAN, lockdep and sleep-in-atomic reports; UBSAN has its own.
-for bad in "BUG:" "Oops" "WARNING:" "Call Trace" "UBSAN:" "KASAN"; do
+# BUG: and WARNING: cover KASAN, lockdep and sleep-in-atomic reports; UBSAN has its own.  The
+# atomic-context reports (PREEMPT_RT: a sleeping lock with preemption off) are named as well, so
+# the failure says which; RCU stalls and hung tasks have no BUG:/WARNING: prefix.
+for bad in "BUG:" "Oops" "WARNING:" "Call Trace" "UBSAN:" "KASAN" \
+	"sleeping function called from invalid context" "scheduling while atomic" \
+	"using smp_processor_id() in preemptible" "Invalid wait context" \
+	"possible recursive locking" "inconsistent lock state" "detected stall" "blocked for more than"; do
 	checks=$((checks + 1))
 	! grep -q "^@@DMESG.*$bad" <<<"$B" || fail "kernel log has '$bad': $(grep -m1 "^@@DMESG.*$bad" <<<"$B")"
 done
-verdict kernel-log-clean "no BUG/Oops/WARNING/Call Trace/UBSAN/KASAN in any scenario"
+verdict kernel-log-clean "no BUG/Oops/WARNING/Call Trace/UBSAN/KASAN, atomic-context or lockdep report, RCU stall or hung task in any scenario"
+
+# PREEMPT_RT kernels only: RT's sleeping locks entered from modver code, as the function tracer saw
+# them (flags: irqs-off, need-resched, hardirq/softirq, preempt-depth, migrate-disable).  Those in
+# process context prove the tracer saw modver's calls; any with interrupts or preemption off fail.
+B=$(block rt-sleeping-locks)
+if [ -n "$B" ]; then
+	rcs 0 0 0
+	checks=$((checks + 2))
+	grep -qE '^@@RTLOCK [.b].\.\.. ' <<<"$B" ||
+		fail "no sleeping lock traced from modver in process context: the tracer saw nothing"
+	bad=$(grep '^@@RTLOCK ' <<<"$B" | grep -vE '^@@RTLOCK [.b].\.\.. ' | sed 's/^@@RTLOCK //' | sort | uniq -c |
+		sed 's/^ *\([0-9]*\) /\1x /')
+	[ -z "$bad" ] || fail "sleeping lock with interrupts or preemption disabled: $(head -n 3 <<<"$bad" | paste -sd '|' | sed 's/|/, /g')"
+	verdict rt-sleeping-locks "$(grep -c '^@@RTLOCK ' <<<"$B") sleeping-lock calls from modver traced, none with interrupts or preemption off"
+fi
 
 B=$(block kmemleak)
 if [ -n "$B" ]; then

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# fetch-kernel.sh LINE [ARCH]: download Debian's current kernel image and headers of LINE (6.1 or
-# 6.12) for ARCH (amd64 or arm64) into the cache, unpack them into a private prefix, and make the
-# headers tree usable for out-of-tree builds there (for arm64 with the host's amd64 linux-kbuild of
-# the same version: platform.md §2).  Versions are resolved at run time, never hard-coded.
+# fetch-kernel.sh LINE [ARCH]: download Debian's current kernel image and headers of LINE (6.1,
+# 6.12, or 6.12-rt: bookworm-security's PREEMPT_RT flavour of 6.12) for ARCH (amd64 or arm64) into
+# the cache, unpack them into a private prefix, and make the headers tree usable for out-of-tree
+# builds there (for arm64 with the host's amd64 linux-kbuild of the same version: platform.md §2).
+# Versions are resolved at run time, never hard-coded.
 #
 # Prints the path of an env file holding KREL (the kernel release), KDIR (headers tree), VMLINUZ,
 # DEB_ARCH and MAKE_ARCH_FLAGS.  Nothing is installed into / (platform.md §1).
@@ -15,7 +16,10 @@ arch=${2:-amd64}
 case "$line" in
 6.1) meta=linux-headers-$arch ;;
 6.12) meta=linux-headers-6.12-$arch ;;
-*) die "unknown kernel line '$line' (known: 6.1, 6.12)" ;;
+# linux-headers-6.12.N+deb12-rt-ARCH: depends on its -common-rt headers and the same
+# linux-kbuild-6.12.N+deb12 as the 6.12 line; the image is linux-image-6.12.N+deb12-rt-ARCH-unsigned.
+6.12-rt) meta=linux-headers-6.12-rt-$arch ;;
+*) die "unknown kernel line '$line' (known: 6.1, 6.12, 6.12-rt)" ;;
 esac
 case "$arch" in
 amd64) make_flags= ;;
