@@ -378,10 +378,11 @@ rcs 0
 verdict stress-50-cycles "50 insmod/rmmod cycles, policy switched each cycle"
 
 # --- unload/load stress on the debug kernel (qemu-test/guest-stress.sh) --------------------------
-# Floors measured under TCG on the 2-core host (about X modver cycles and Y rounds per loader in
-# 60 s): far enough below to allow a loaded host, high enough that a hang or a stuck loader fails.
-STRESS_MIN_CYCLES=20
-STRESS_MIN_ROUNDS=10
+# Floors from measurement under TCG on the shared 2-core host, beside two other guests: 8 modver
+# cycles and 6-14 rounds per loader in 63 s (15 cycles a minute over 600 s on a quieter host).
+# Half of that: a loaded host still passes, a hang or a stuck loader does not.
+STRESS_MIN_CYCLES=4
+STRESS_MIN_ROUNDS=3
 case $label in
 7.3-debug/*)
 	B=$(block stress-unload-load)
