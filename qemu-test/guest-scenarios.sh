@@ -163,6 +163,7 @@ for f in $FIXTURES $MALFORMED; do
 	load_fixture "$f"
 	end
 done
+[ -f $P/guest-stress.sh ] && . $P/guest-stress.sh	# debug kernel only; here while nothing has tainted F
 
 for policy in refuse warn log; do
 	begin "modver-load/$policy"

@@ -116,6 +116,11 @@ plain=(mv_clean mv_altered mv_missing mv_notable mv_badlayout
 	mv_vers_odd mv_vers_unterm mv_vers_dup mv_vers_nobits mv_vers_outside
 	mv_notable_class32 mv_clean_class32 mv_clean_data2 mv_clean_shdrs4 mv_clean_strnobits
 	mv_vers_stale mv_badlayout_odd mv_collide)
+# The debug kernel's unload/load stress (qemu-test/guest-stress.sh, in the payload only there):
+# renamed copies, so that loads running in parallel never collide on a module name.
+stress=
+grep -q '^CONFIG_KASAN=y' "$KDIR/.config" 2>/dev/null && stress=y
+[ -n "$stress" ] && plain+=(mvs_clean1 mvs_altered2)
 mkdir -p "$out/plain"
 for m in "${plain[@]}"; do cp "$fixtures/plain/plain.c" "$out/plain/$m.c"; done
 echo "obj-m := ${plain[*]/%/.o}" >"$out/plain/Kbuild"
@@ -215,7 +220,26 @@ edit_versions mv_vers_stale xor _printk $xor_mask
 edit_versions mv_badlayout_odd xor module_layout $xor_mask
 edit_versions mv_badlayout_odd pad 8
 extended_kernel=$extended_kernel_saved
+[ -n "$stress" ] && edit_versions mvs_altered2 xor _printk $xor_mask
 for m in "${plain[@]}"; do cp "$out/plain/$m.ko" "$out/payload/"; done
+# The stress's exporter (v1, v2) and a consumer built against v1, each under a name of its own.
+stress_build() {	# NAME SOURCE CCFLAGS [MAKE-ARGS...]
+	local name=$1 src=$2 d=$out/stress/$1
+	mkdir -p "$d"
+	cp "$src" "$d/$name.c"
+	cp "$fixtures/exporter/mv_exporter.h" "$d/"
+	printf 'obj-m := %s.o\nccflags-y := %s\n' "$name" "$3" >"$d/Kbuild"
+	shift 3
+	kmake M="$d" "$@" modules >"$d/build.log" 2>&1 || { cat "$d/build.log" >&2; die "$name build failed"; }
+	cp "$d/$name.ko" "$out/payload/"
+}
+if [ -n "$stress" ]; then
+	stress_build mvs_exporter1 "$fixtures/exporter/mv_exporter.c" ""
+	stress_build mvs_exporter2 "$fixtures/exporter/mv_exporter.c" -DMV_EXPORTER_V2
+	stress_build mvs_consumer3 "$fixtures/consumer/mv_consumer.c" "" \
+		KBUILD_EXTRA_SYMBOLS="$out/stress/mvs_exporter1/Module.symvers"
+	cp "$MODVER_ROOT/qemu-test/guest-stress.sh" "$out/payload/"
+fi
 # The guest's finit_module(2) caller, for loads that ignore modversions (--force-modversion).
 "${CROSS_COMPILE}gcc" -O2 -Wall -Wextra -static -o "$out/payload/finit-module" \
 	"$MODVER_ROOT/qemu-test/tools/finit-module.c"
