@@ -7,8 +7,9 @@
 #                  the root's /lib/modules, against the root's Debian headers
 #   DKMS           dkms add/build/install/remove with dkms.conf, for each headers release, and the
 #                  result compared with a plain `make KDIR=...` build
-#   the .deb       debian/ built with dpkg-buildpackage, lintian (no errors, no warnings),
-#                  installed with apt-get (dkms builds the module), purged
+#   the .debs      debian/ built with dpkg-buildpackage (modver-dkms, modver-tools), lintian (no
+#                  errors, no warnings), installed with apt-get (dkms builds the module), modver-dump
+#                  and both manual pages used, purged
 # One line per check on stdout, as run.sh prints them; exit 0 only if all passed.
 #
 # Environment (set by run.sh): PACKAGING_RELEASES "LINE=RELEASE ..." (the headers releases
@@ -205,24 +206,31 @@ deb_has() {
 	done
 }
 check_deb_build() {
-	local tree=$deb_dir/modver-$version log=deb-build.log debs want c deps
+	local tree=$deb_dir/modver-$version log=deb-build.log debs want c deps tools
 	requires version || return 1
 	mkdir -p "$deb_dir"
 	cp -a "$src" "$tree"
 	(cd "$tree" && run "$log" dpkg-buildpackage -us -uc) ||
 		{ why="dpkg-buildpackage failed (see $logs/$log)"; return 1; }
 	mkdir -p "$logs/deb" && cp "$deb_dir"/*.* "$logs/deb/" 2>/dev/null
+	# debhelper adds the detached debug symbols of modver-dump as a package of their own.
 	debs=$(cd "$deb_dir" && printf '%s ' *.deb)
-	want="modver-dkms_${version}_all.deb "
+	want="modver-dkms_${version}_all.deb modver-tools-dbgsym_${version}_$arch.deb modver-tools_${version}_$arch.deb "
 	[ "$debs" = "$want" ] || { why="expected exactly '$want', got '$debs'"; return 1; }
 	want="usr/src/modver-$version/dkms.conf usr/src/modver-$version/Kbuild usr/src/modver-$version/Makefile
-		usr/src/modver-$version/VERSION usr/share/doc/modver-dkms/examples/modver.conf"
+		usr/src/modver-$version/VERSION usr/share/doc/modver-dkms/examples/modver.conf
+		usr/share/man/man4/modver.4.gz"
 	for c in $(cd "$src" && ls modver_*.c include/*.h); do want="$want usr/src/modver-$version/$c"; done
 	# shellcheck disable=SC2086
 	deb_has "modver-dkms_${version}_all.deb" $want || return 1
+	deb_has "modver-tools_${version}_$arch.deb" usr/bin/modver-dump usr/share/man/man1/modver-dump.1.gz ||
+		return 1
 	deps=$(dpkg-deb -f "$deb_dir/modver-dkms_${version}_all.deb" Depends)
 	grep -q 'dkms' <<<"$deps" || { why="modver-dkms Depends has no dkms: $deps"; return 1; }
-	detail="$(cd "$deb_dir" && printf '%s, ' *.dsc *.changes *.deb)modver-dkms Depends: $deps"
+	tools=$(dpkg-deb -f "$deb_dir/modver-tools_${version}_$arch.deb" Depends)
+	grep -q 'liblzma5' <<<"$tools" && grep -q 'libzstd1' <<<"$tools" ||
+		{ why="modver-tools Depends lacks liblzma5 or libzstd1: $tools"; return 1; }
+	detail="$(cd "$deb_dir" && printf '%s, ' *.dsc *.changes *.deb)modver-dkms Depends: $deps; modver-tools Depends: $tools"
 }
 
 # No errors and no warnings; info, pedantic and experimental tags are listed in the log only.
@@ -244,7 +252,7 @@ check_deb_install() {
 	local log=deb-install.log rel l f
 	requires deb-build || return 1
 	DEBIAN_FRONTEND=noninteractive run "$log" apt_get install -y --no-install-recommends \
-		"$deb_dir/modver-dkms_${version}_all.deb" ||
+		"$deb_dir/modver-dkms_${version}_all.deb" "$deb_dir/modver-tools_${version}_$arch.deb" ||
 		{ why="apt-get install failed (see $logs/$log)"; return 1; }
 	for l in "${lines[@]}"; do
 		rel=${release[$l]}
@@ -254,15 +262,55 @@ check_deb_install() {
 		[ "$(modinfo -F vermagic "$f" 2>/dev/null | cut -d' ' -f1)" = "$rel" ] ||
 			{ why="no module for $rel in /lib/modules/$rel/updates/dkms ('$f')"; return 1; }
 	done
-	detail="modver-dkms $version installed; dkms built and installed modver for ${release[*]}"
+	[ -x /usr/bin/modver-dump ] || { why="modver-tools installed no /usr/bin/modver-dump"; return 1; }
+	detail="modver-dkms and modver-tools $version installed; dkms built and installed modver for ${release[*]}"
+}
+
+# The installed modver-dump, on the module the package's dkms built, against the same headers'
+# Module.symvers: every symbol matches, so it would load.
+check_tools() {
+	local log=$logs/modver-dump.log rel l f out rc
+	requires deb-install || return 1
+	for l in "${lines[@]}"; do
+		rel=${release[$l]}
+		f=$(module_files "$rel")
+		out=$(modver-dump --symvers "/usr/src/linux-headers-$rel/Module.symvers" "$f" 2>&1)
+		rc=$?
+		printf '+ modver-dump ... %s\n%s\nexit %s\n' "$f" "$out" "$rc" >>"$log"
+		[ $rc = 0 ] && grep -q '^decision: would load$' <<<"$out" ||
+			{ why="modver-dump on $f exited $rc (see $log)"; return 1; }
+	done
+	detail="/usr/bin/modver-dump --symvers <headers>/Module.symvers on the dkms-built modver.ko* of ${release[*]}: would load"
+}
+
+# man PAGE: the page as man-db renders it for a reader (no pager, fixed width), warnings included.
+man_render() {
+	MANPAGER=cat MANWIDTH=80 man --warnings "$@" 2>&1
+}
+check_man() {
+	local out
+	requires deb-install || return 1
+	out=$(man_render modver-dump)
+	echo "$out" >"$logs/man-modver-dump.txt"
+	grep -Eq '^ +modver-dump +- ' <<<"$out" && grep -q -- '--live' <<<"$out" ||
+		{ why="man modver-dump does not render the page (see $logs/man-modver-dump.txt)"; return 1; }
+	out=$(man_render 4 modver)
+	echo "$out" >"$logs/man-modver.txt"
+	grep -Eq '^ +modver +- ' <<<"$out" && grep -q 'modver_verdict' <<<"$out" ||
+		{ why="man 4 modver does not render the page (see $logs/man-modver.txt)"; return 1; }
+	if grep -q '^<standard input>:\|troff:' "$logs/man-modver-dump.txt" "$logs/man-modver.txt"; then
+		why="groff warnings (see $logs/man-modver-dump.txt, $logs/man-modver.txt)"
+		return 1
+	fi
+	detail="man modver-dump ($(wc -l <"$logs/man-modver-dump.txt") lines) and man 4 modver ($(wc -l <"$logs/man-modver.txt") lines) render without groff warnings"
 }
 
 check_deb_purge() {
 	local log=deb-purge.log status p
 	requires deb-install || return 1
-	DEBIAN_FRONTEND=noninteractive run "$log" apt_get purge -y modver-dkms ||
+	DEBIAN_FRONTEND=noninteractive run "$log" apt_get purge -y modver-dkms modver-tools ||
 		{ why="apt-get purge failed (see $logs/$log)"; return 1; }
-	for p in modver-dkms; do
+	for p in modver-dkms modver-tools; do
 		status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
 		case $status in
 		'' | *not-installed) ;;
@@ -272,7 +320,8 @@ check_deb_purge() {
 	[ -z "$(dkms_versions)" ] || { why="dkms still lists modver after the purge"; return 1; }
 	[ ! -e "/usr/src/modver-$version" ] || { why="/usr/src/modver-$version left behind"; return 1; }
 	[ -z "$(module_files)" ] || { why="left behind: $(module_files)"; return 1; }
-	detail="purged; dkms status empty, /usr/src/modver-$version and every modver.ko gone"
+	[ ! -e /usr/bin/modver-dump ] || { why="/usr/bin/modver-dump left behind"; return 1; }
+	detail="purged; dkms status empty, /usr/src/modver-$version, every modver.ko and modver-dump gone"
 }
 
 # --- the run --------------------------------------------------------------------------------------
@@ -294,6 +343,8 @@ check dkms-remove check_dkms_remove
 check deb-build check_deb_build
 check lintian check_lintian
 check deb-install check_deb_install
+check modver-tools check_tools
+check man-pages check_man
 check deb-purge check_deb_purge
 # run.sh knows from this line that no check was lost to a crash.
 echo @@DONE

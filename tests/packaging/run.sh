@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # tests/packaging/run.sh: checks, for real, every way modver is installed the way kernel users
 # install modules (project issues #8 and #17), as root on a Debian 12 host that gets none of it:
-#   in a throwaway root  make install, DKMS, the .deb and lintian (tests/packaging/in-root.sh), in
-#                        a bookworm root that mmdebstrap makes from the host's Debian archive with
-#                        Debian's kernel headers, cached as a tarball, unpacked for each run and
-#                        removed afterwards
+#   in a throwaway root  make install, DKMS, the .debs (modver-dkms, modver-tools), lintian and the
+#                        manual pages (tests/packaging/in-root.sh), in a bookworm root that
+#                        mmdebstrap makes from the host's Debian archive with Debian's kernel
+#                        headers, cached as a tarball, unpacked for each run and removed afterwards
 #   in QEMU              modprobe.d/modver.conf, loaded by kmod's modprobe in a guest (TCG) of each
 #                        line's kernel, with the module `make install` staged in the root
 #   on the host          /boot, the installed kernel packages and /lib/modules as they were before
