@@ -1,30 +1,35 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # tests/packaging/run.sh: checks, for real, every way modver is installed the way kernel users
-# install modules (project issue #8), on this Debian 12 machine as root:
-#   make install         the top-level Makefile's modules_install + depmod, into a staging root and
-#                        into the system's /lib/modules, against Debian's installed headers
-#   DKMS                 dkms add/build/install with dkms.conf, for each installed headers release,
-#                        and the result compared with a plain `make KDIR=...` build
-#   modprobe.d           modprobe.d/modver.conf, loaded by kmod's modprobe in a QEMU guest (TCG)
-#   the .deb             debian/ built with dpkg-buildpackage from a copy of the tree, lintian,
-#                        installed with apt (dkms builds it), purged
+# install modules (project issues #8 and #17), as root on a Debian 12 host that gets none of it:
+#   in a throwaway root  make install, DKMS, the .debs (modver-dkms, modver-tools), lintian and the
+#                        manual pages (tests/packaging/in-root.sh), in a bookworm root that
+#                        mmdebstrap makes from the host's Debian archive with Debian's kernel
+#                        headers, cached as a tarball, unpacked for each run and removed afterwards
+#   in QEMU              modprobe.d/modver.conf, loaded by kmod's modprobe in a guest (TCG) of each
+#                        line's kernel, with the module `make install` staged in the root
+#   on the host          /boot, the installed kernel packages and /lib/modules as they were before
+#                        the run; no dkms tree, module source, root or mount left behind
 # One line per check on stdout: "PASS packaging <name> (<detail>)" or "FAIL packaging <name>: <why>";
 # exit 0 only if all passed.  Long outputs go to $MODVER_CACHE/packaging/ (default /var/cache/modver).
 #
-# It installs what it needs with apt-get (dkms, headers, debhelper, ...): Debian's
-# linux-headers-6.12-<arch> depends on its kernel image, so that image gets installed too.  Any
-# modver installation found on the system (a modver-dkms package, dkms registrations, make install
-# leftovers) is removed before and after the run, so that reruns start clean.
+# The host gets only what running this needs (apt-get, waiting for the dpkg lock): mmdebstrap and
+# zstd (the root), cpio, gzip and binutils (the guests' initramfs) and qemu-system-x86; no kernel
+# image, no headers, no dkms.  The root is $MODVER_CACHE/packaging-root/bookworm-<key>.tar.zst,
+# <key> a hash of its package list and of how it is made: a new kernel ABI, or a change here, makes
+# a new one.  The .debs it was made from stay in $MODVER_CACHE/packaging-root/debs for that rebuild
+# (the kernel packages come from scripts/fetch-kernel.sh's downloads).
 #
-# Environment: PACKAGING_LINES (default "6.1 6.12"), the Debian kernel lines whose headers are used
-# (meta packages linux-headers-<arch> and linux-headers-6.12-<arch>; releases resolved at run time).
+# Environment: PACKAGING_LINES (default "6.1 6.12"), the Debian kernel lines whose headers go into
+# the root and whose kernels boot the guests (meta packages linux-headers-<arch> and
+# linux-headers-6.12-<arch>; releases resolved at run time, as scripts/fetch-kernel.sh does).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-# apt_get: apt-get that waits for the dpkg lock.
+# apt_get, need_packages, MODVER_CACHE.
 . "$root/scripts/lib.sh"
-logs=${MODVER_CACHE:-/var/cache/modver}/packaging
+logs=$MODVER_CACHE/packaging
+. "$root/tests/packaging/lib.sh"
 arch=$(dpkg --print-architecture)
 read -ra lines <<<"${PACKAGING_LINES:-6.1 6.12}"
 start=$(date +%s)
@@ -32,383 +37,270 @@ start=$(date +%s)
 mkdir -p "$logs"
 rm -rf "${logs:?}"/*
 work=$(mktemp -d /tmp/modver-packaging.XXXXXX)
+# The unpacked root, and in it the folder in-root.sh works in (seen from the host under $rootdir).
+rootdir=$work/root
+inwork=/build
 
-# Progress goes to stderr, so that stdout has the check lines only.
-note() { printf '[packaging %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# --- the host, before and after ---------------------------------------------------------------------
+# host_state FILE: what the run must leave as it found it, one section per check.
+host_state() {
+	{
+		echo "## boot"
+		ls -la --time-style=full-iso /boot
+		echo "## kernel-packages"
+		dpkg-query -W 'linux-image-*' 'linux-headers-*' 2>/dev/null
+		echo "## lib-modules"
+		find /lib/modules/ -printf '%p %y %s %T@\n' 2>/dev/null | sort
+		echo "## modver"
+		ls -d /var/lib/dkms/modver /usr/src/modver-* 2>/dev/null
+	} >"$1"
+}
+# section FILE NAME: one section of a host_state file.
+section() {
+	sed -n "/^## $2\$/,/^## /p" "$1" | sed '1d;/^## /d'
+}
+host_state "$work/host-before"
 
-# --- check bookkeeping ----------------------------------------------------------------------------
-# check NAME FUNCTION ARGS...: FUNCTION sets $detail (on success) or $why (on failure) and returns
-# its verdict; the line is printed here, once.
-declare -A result
-passed=0
-failed=0
-check() {
-	local name=$1
-	shift
-	detail=
-	why=
-	note "$name ..."
-	if "$@"; then
-		result[$name]=pass
-		passed=$((passed + 1))
-		echo "PASS packaging $name ($detail)"
-	else
-		result[$name]=fail
-		failed=$((failed + 1))
-		echo "FAIL packaging $name: ${why:-no reason given}"
-	fi
-}
-# requires CHECK...: a check that builds on others does not run when one of them failed.
-requires() {
-	local c
-	for c in "$@"; do
-		[ "${result[$c]:-}" = pass ] || { why="not run: $c did not pass"; return 1; }
-	done
-}
-# run LOG CMD...: run CMD with its output appended to .cache/packaging/LOG.
-run() {
-	local log=$logs/$1
-	shift
-	echo "+ $*" >>"$log"
-	"$@" >>"$log" 2>&1
-}
-
-# --- system state ---------------------------------------------------------------------------------
-# module_files [RELEASE]: every modver.ko* under /lib/modules/*/updates (make install, dkms).
-module_files() {
-	find /lib/modules/"${1:-*}"/updates -name 'modver.ko*' 2>/dev/null | sort
-}
-# dkms_versions: the modver versions dkms knows about.
-dkms_versions() {
-	dkms status -m modver 2>/dev/null | sed -n 's|^modver/\([^,:]*\)[,:].*|\1|p' | sort -u
-}
-# clean_system: remove every trace of modver from the system's module tree and from dkms.
-clean_system() {
-	local v d f rel
-	if dpkg-query -W -f='${Status}' modver-dkms 2>/dev/null | grep -qv 'not-installed'; then
-		DEBIAN_FRONTEND=noninteractive run cleanup.log apt_get purge -y modver-dkms
-	fi
-	for v in $(dkms_versions); do
-		run cleanup.log dkms remove "modver/$v" --all
-	done
-	# dkms remove leaves the source it copied for `dkms add`; a package's copy went with the purge.
-	for d in /usr/src/modver-*; do
-		[ -d "$d" ] && ! dpkg -S "$d" >/dev/null 2>&1 && rm -rf "$d"
-	done
-	for f in $(module_files); do
-		rel=${f#/lib/modules/}
-		rel=${rel%%/*}
-		rm -f "$f"
-		run cleanup.log depmod "$rel"
-	done
-}
-
-# --- the checks -----------------------------------------------------------------------------------
-declare -A release # kernel line -> headers release installed here
-installed_now=
-
-check_packages() {
-	local want=(dkms dpkg-dev debhelper lintian fakeroot build-essential pahole xz-utils kmod git
-		cpio gzip qemu-system-x86) missing=() p l meta rel
-	# dh_dkms is its own package from bookworm on; older dkms carried it.
-	if apt-cache show dh-dkms >/dev/null 2>&1; then want+=(dh-dkms); fi
-	for l in "${lines[@]}"; do
-		case $l in
-		6.1) want+=("linux-headers-$arch") ;;
-		6.12) want+=("linux-headers-6.12-$arch") ;;
-		*) why="unknown kernel line '$l' in PACKAGING_LINES (known: 6.1, 6.12)"; return 1 ;;
-		esac
-	done
-	for p in "${want[@]}"; do
+# --- the host's packages and the guests' kernels -----------------------------------------------------
+host_needs=(mmdebstrap zstd cpio gzip binutils qemu-system-x86)
+check_host_packages() {
+	local missing=() p
+	for p in "${host_needs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
-	if ((${#missing[@]})); then
-		note "installing ${missing[*]} (a kernel image comes with the 6.12 headers: minutes)"
-		run apt.log apt_get update -q || { why="apt-get update failed (see $logs/apt.log)"; return 1; }
-		DEBIAN_FRONTEND=noninteractive run apt.log apt_get install -y -q \
-			--no-install-recommends "${missing[@]}" ||
-			{ why="apt-get install ${missing[*]} failed (see $logs/apt.log)"; return 1; }
-		installed_now=" (installed now: ${missing[*]})"
-	fi
-	# The release each meta package stands for, as installed: never a hard-coded ABI number.
-	for l in "${lines[@]}"; do
-		case $l in
-		6.1) meta=linux-headers-$arch ;;
-		6.12) meta=linux-headers-6.12-$arch ;;
-		esac
-		rel=$(dpkg-query -W -f='${Depends}' "$meta" | grep -o 'linux-headers-[^ ,]*' | head -n 1)
-		rel=${rel#linux-headers-}
-		if [ -z "$rel" ] || [ ! -e "/lib/modules/$rel/build/include" ]; then
-			why="$meta does not lead to an installed headers tree (release '$rel')"
-			return 1
-		fi
-		release[$l]=$rel
-	done
-	detail="headers ${release[*]}$installed_now"
+	# need_packages exits on failure: a subshell keeps the run going to its report.
+	(need_packages "${missing[@]}") 2>>"$logs/apt.log" ||
+		{ why="apt-get install ${missing[*]} failed (see $logs/apt.log)"; return 1; }
+	detail="${host_needs[*]}; installed now: ${missing[*]:-nothing}"
 }
 
-# A snapshot of the tree as git sees it (tracked files and new, not ignored ones), so that every
-# build below uses the same sources and the repository itself stays clean.
-src=$work/src
+# Each line's current kernel: image and headers downloaded and unpacked into the cache (for the
+# guests), never installed; the root gets the same release's headers.
+declare -A krel kenv
+check_kernels() {
+	local l envf
+	for l in "${lines[@]}"; do
+		case $l in
+		6.1 | 6.12) ;;
+		*) why="unknown kernel line '$l' in PACKAGING_LINES (known: 6.1, 6.12)"; return 1 ;;
+		esac
+		envf=$("$root/scripts/fetch-kernel.sh" "$l" "$arch" 2>>"$logs/fetch-kernel.log") ||
+			{ why="scripts/fetch-kernel.sh $l $arch failed (see $logs/fetch-kernel.log)"; return 1; }
+		kenv[$l]=$envf
+		krel[$l]=$(. "$envf" && echo "$KREL")
+	done
+	detail="${krel[*]} (in $MODVER_CACHE/kernels, not installed)"
+}
+
+# --- the throwaway root ---------------------------------------------------------------------------
+rootcache=$MODVER_CACHE/packaging-root
+# What in-root.sh runs: dkms, the package build (build-essential is dpkg-buildpackage's implicit
+# build dependency), lintian, man-db for `man`, and pahole, which the 6.12 headers' BTF needs.
+root_tools=(build-essential debhelper dh-dkms dkms lintian kmod pahole xz-utils man-db liblzma-dev
+	libzstd-dev)
+# The options the root is made with; they are part of its key.  apt waits for its lock as the
+# host's apt_get does.  The one kernel image (6.12's headers depend on it) is unpacked without its
+# modules, and without the initramfs hook: no initramfs is built, in the root or anywhere.  dpkg
+# runs under eatmydata (mmdebstrap's own hook): a root that is thrown away needs no fsync.
+root_options=(--variant=apt --hook-dir=/usr/share/mmdebstrap/hooks/eatmydata
+	--aptopt="DPkg::Lock::Timeout \"${MODVER_APT_LOCK_WAIT:-900}\""
+	--aptopt='Acquire::Languages "none"' --dpkgopt='path-exclude=/lib/modules/*/kernel/*'
+	--dpkgopt='path-exclude=/usr/lib/modules/*/kernel/*'
+	--dpkgopt='path-exclude=/etc/kernel/postinst.d/initramfs-tools')
+
+# root_sources: the host's configured Debian archive for bookworm (its updates and security
+# suites included), as sources.list lines: the root comes from where the host's packages come from.
+root_sources() {
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' 2>/dev/null |
+		awk '$2 ~ /^bookworm(-updates|-security)?$/' | sort -u |
+		awk '{ k = $1 " " $2; if (!(k in c)) o[++n] = k; c[k] = c[k] " " $3 }
+			END { for (i = 1; i <= n; i++) print "deb " o[i] c[o[i]] }'
+}
+
+# The kernel packages of the root: each line's headers, the headers and kbuild they depend on, and
+# the -unsigned kernel image where the headers depend on one (what fetch-kernel.sh downloaded).
+root_kernel_packages() {
+	local l rel deps
+	for l in "${lines[@]}"; do
+		rel=${krel[$l]}
+		deps=$(apt-cache depends "linux-headers-$rel" 2>/dev/null)
+		echo "linux-headers-$rel"
+		awk '/ Depends: linux-(headers|kbuild)-/ { print $2 }' <<<"$deps"
+		grep -q "Depends: linux-image-$rel-unsigned\$" <<<"$deps" && echo "linux-image-$rel-unsigned"
+	done | sort -u
+}
+
+# make_root TARBALL SOURCES KERNEL_PACKAGES...: mmdebstrap the root into TARBALL.
+make_root() {
+	local tarball=$1 sources=$2 tmp=${1%.tar.zst}.tmp.tar.zst p
+	shift 2
+	# apt takes a .deb already in /var/cache/apt/archives when its checksum is the archive's: the
+	# kernel packages fetch-kernel.sh downloaded and the previous root's packages are not fetched
+	# again.  Afterwards those the kernel cache does not hold are kept for the next rebuild.
+	mkdir -p "$rootcache/debs"
+	rm -rf "$rootcache/debs.new"
+	mkdir -p "$rootcache/debs.new"
+	{
+		for p in "$@"; do
+			ls "$MODVER_CACHE/debs/${p}_"*"_$arch.deb" "$MODVER_CACHE/debs/${p}_"*_all.deb 2>/dev/null
+		done
+		ls "$rootcache/debs/"*.deb 2>/dev/null
+	} >"$work/seed-debs"
+	# The hooks run with the root being made as $1; links where the file system allows them.
+	cat >"$work/seed-hook" <<-'EOT'
+		#!/bin/sh
+		mkdir -p "$1/var/cache/apt/archives"
+		while read -r f; do
+			ln -f "$f" "$1/var/cache/apt/archives/" 2>/dev/null || cp "$f" "$1/var/cache/apt/archives/"
+		done <"$SEED_LIST"
+	EOT
+	cat >"$work/save-hook" <<-'EOT'
+		#!/bin/sh
+		for f in "$1"/var/cache/apt/archives/*.deb; do
+			[ -e "$KERNEL_DEBS/${f##*/}" ] && continue
+			ln -f "$f" "$SAVE_TO/" 2>/dev/null || cp "$f" "$SAVE_TO/"
+		done
+	EOT
+	chmod +x "$work/seed-hook" "$work/save-hook"
+	SEED_LIST=$work/seed-debs KERNEL_DEBS=$MODVER_CACHE/debs SAVE_TO=$rootcache/debs.new \
+		timeout -k 10 3600 mmdebstrap "${root_options[@]}" --skip=essential/unlink \
+		--setup-hook="$work/seed-hook" --customize-hook="$work/save-hook" \
+		--include="$(printf '%s,' "${root_tools[@]}" "$@")" \
+		bookworm "$tmp" "$sources" >>"$logs/root.log" 2>&1 || { rm -rf "$tmp"; return 1; }
+	mv "$tmp" "$tarball"
+	rm -rf "$rootcache/debs"
+	mv "$rootcache/debs.new" "$rootcache/debs"
+}
+
+# The root: the cached tarball whose key matches, made first when there is none; then unpacked.
+check_root() {
+	local kpkgs list key tarball lock t0 made p
+	requires host-packages kernels || return 1
+	mkdir -p "$rootcache"
+	root_sources >"$work/sources.list"
+	[ -s "$work/sources.list" ] || { why="no bookworm suite of Debian's archive in the host's apt sources"; return 1; }
+	mapfile -t kpkgs < <(root_kernel_packages)
+	list=$work/root-list
+	{
+		echo "mmdebstrap ${root_options[*]}"
+		cat "$work/sources.list"
+		printf '%s\n' "${root_tools[@]}"
+		for p in "${kpkgs[@]}"; do
+			echo "$p $(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ { print $2 }')"
+		done
+	} >"$list"
+	key=$(sha256sum <"$list" | cut -c1-12)
+	tarball=$rootcache/bookworm-$key.tar.zst
+	# One maker at a time; a second run waits and then reuses what the first made.
+	exec {lock}>"$rootcache/lock"
+	flock -w 3600 "$lock" || { why="$rootcache/lock still held after an hour"; return 1; }
+	made="reused $tarball"
+	if [ ! -s "$tarball" ]; then
+		t0=$(date +%s)
+		note "making the root (${kpkgs[*]}): minutes"
+		if ! make_root "$tarball" "$work/sources.list" "${kpkgs[@]}"; then
+			flock -u "$lock"
+			why="mmdebstrap failed (see $logs/root.log)"
+			return 1
+		fi
+		cp "$list" "${tarball%.tar.zst}.list"
+		# Older roots are of no further use.
+		for p in "$rootcache"/bookworm-*.tar.zst; do
+			[ "$p" = "$tarball" ] || rm -f "$p" "${p%.tar.zst}.list"
+		done
+		made="made $tarball in $(($(date +%s) - t0)) s"
+	fi
+	t0=$(date +%s)
+	mkdir -p "$rootdir"
+	tar --zstd -x --numeric-owner -p -f "$tarball" -C "$rootdir" 2>>"$logs/root.log" ||
+		{ flock -u "$lock"; why="cannot unpack $tarball (see $logs/root.log)"; return 1; }
+	flock -u "$lock"
+	detail="$made ($(du -sh "$tarball" | cut -f1), $(grep -c '' "$list") list lines); unpacked in $(($(date +%s) - t0)) s, $(du -sh "$rootdir" | cut -f1)"
+}
+
+# in_root CMD...: CMD in the root as its root user, in private mount, PID, network, UTS and IPC
+# namespaces: its /proc and the bind mount of $logs vanish with it, and so does any process it
+# leaves.  The environment is the root's own, not the host's.
+in_root() {
+	mkdir -p "$rootdir$logs"
+	# shellcheck disable=SC2016
+	timeout -k 10 3600 unshare --mount --pid --net --uts --ipc --fork --kill-child \
+		--mount-proc="$rootdir/proc" -- /bin/sh -c \
+		'r=$1 l=$2; shift 2; mount --bind "$l" "$r$l" && exec chroot "$r" "$@"' _ "$rootdir" "$logs" \
+		/usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive MODVER_APT_LOCK_WAIT="${MODVER_APT_LOCK_WAIT:-900}" \
+		"$@"
+}
+
+# A snapshot of the tree as git sees it (tracked files and new, not ignored ones), into the root,
+# so that every build there uses the same sources and the repository itself stays clean.
 snapshot() {
-	mkdir -p "$src"
+	local dst=$1
+	mkdir -p "$dst"
 	if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
 		# --cached also lists files deleted in the work tree: only existing ones are copied.
 		(cd "$root" && git ls-files -z --cached --others --exclude-standard |
 			while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-			cpio -0 -pdm --quiet "$src") || return 1
+			cpio -0 -pdm --quiet "$dst")
 	else
-		(cd "$root" && tar -c --exclude=./.cache --exclude=./.git . | tar -x -C "$src") || return 1
+		(cd "$root" && tar -c --exclude=./.cache --exclude=./.git . | tar -x -C "$dst")
 	fi
-	version=$(cat "$src/VERSION")
 }
 
-check_version() {
-	local from_dkms name_dkms from_deb
-	snapshot || { why="cannot copy the tree"; return 1; }
-	# dkms sources dkms.conf with bash from wherever it is: do the same, from another directory.
-	from_dkms=$(cd / && bash -c '. "$1" && echo "$PACKAGE_VERSION"' _ "$src/dkms.conf")
-	name_dkms=$(cd / && bash -c '. "$1" && echo "$PACKAGE_NAME"' _ "$src/dkms.conf")
-	from_deb=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
-	if [ -z "$version" ] || [ "$from_dkms" != "$version" ] || [ "$from_deb" != "$version" ] ||
-		[ "$name_dkms" != modver ]; then
-		why="VERSION '$version', dkms.conf $name_dkms '$from_dkms', debian/changelog '$from_deb'"
-		return 1
+# in-root.sh's lines are this run's lines: printed as they come, and counted.
+run_in_root() {
+	local rels=() l line name done=
+	for l in "${lines[@]}"; do rels+=("$l=${krel[$l]}"); done
+	if [ "${result[root]:-}" != pass ] || ! snapshot "$rootdir$inwork/src"; then
+		check in-root false_because "not run: root did not pass, or the tree could not be copied into it"
+		return
 	fi
-	detail="$version in VERSION, dkms.conf (read from VERSION) and debian/changelog"
+	while IFS= read -r line; do
+		name=${line#* packaging }
+		case $line in
+		'PASS packaging '*) echo "$line" && record "${name%% (*}" pass ;;
+		'FAIL packaging '*) echo "$line" && record "${name%%: *}" fail ;;
+		@@DONE) done=1 ;;
+		esac
+	done < <(in_root env PACKAGING_RELEASES="${rels[*]}" PACKAGING_SRC="$inwork/src" \
+		PACKAGING_WORK="$inwork" PACKAGING_LOGS="$logs" bash "$inwork/src/tests/packaging/in-root.sh")
+	[ -n "$done" ] || check in-root false_because "in-root.sh stopped before its last check (see the messages above and $logs)"
+}
+# false_because WHY: a check that fails with WHY.
+false_because() {
+	why=$1
+	return 1
 }
 
-# make install into a staging root, given as a relative path (the Makefile makes it absolute).
-check_make_install_staged() {
-	local rel=$1 b=$work/make-$1 log=make-install-staged-$1.log ko vm
-	requires packages version || return 1
-	cp -a "$src" "$b"
-	(cd "$b" && run "$log" make install KDIR="/usr/src/linux-headers-$rel" INSTALL_MOD_PATH=../stage-"$rel") ||
-		{ why="make install failed (see $logs/$log)"; return 1; }
-	ko=$(ls "$work/stage-$rel/lib/modules/$rel/updates/"modver.ko* 2>/dev/null)
-	[ -n "$ko" ] || { why="no modver.ko* in stage-$rel/lib/modules/$rel/updates (see $logs/$log)"; return 1; }
-	grep -q "^updates/modver.ko[.a-z]*:" "$work/stage-$rel/lib/modules/$rel/modules.dep" ||
-		{ why="depmod -b did not list updates/modver.ko in the staged modules.dep"; return 1; }
-	vm=$(modinfo -F vermagic "$ko")
-	[ "${vm%% *}" = "$rel" ] || { why="vermagic '$vm' is not for $rel"; return 1; }
-	[ -z "$(module_files "$rel")" ] || { why="the system tree got a modver.ko: $(module_files "$rel")"; return 1; }
-	detail="$(basename "$ko") in <stage>/lib/modules/$rel/updates, listed in modules.dep, vermagic $rel, system tree untouched"
+# remove_root: the unpacked root goes; --one-file-system would leave a mount point (there should
+# be none: every mount was in in_root's own namespace) rather than follow it into the host.
+remove_root() {
+	[ -d "$rootdir" ] && rm -rf --one-file-system "$rootdir"
 }
 
-# make install into the system's tree (no INSTALL_MOD_PATH), then undone.
-check_make_install_system() {
-	local rel=$1 b=$work/make-$1 log=make-install-system-$1.log f resolved
-	requires "make-install-staged/$rel" || return 1
-	(cd "$b" && run "$log" make install KDIR="/usr/src/linux-headers-$rel") ||
-		{ why="make install failed (see $logs/$log)"; return 1; }
-	f=$(module_files "$rel")
-	[ -n "$f" ] || { why="no modver.ko* under /lib/modules/$rel/updates (see $logs/$log)"; return 1; }
-	# modinfo by name goes through modules.dep.bin, which only depmod writes.
-	resolved=$(modinfo -k "$rel" -n modver 2>>"$logs/$log")
-	[ "$resolved" = "$f" ] || { why="modinfo -k $rel modver finds '$resolved', not $f"; return 1; }
-	rm -f "$f"
-	run "$log" depmod "$rel"
-	if modinfo -k "$rel" -n modver >/dev/null 2>&1; then
-		why="still resolvable after removing $f and depmod"
-		return 1
-	fi
-	detail="$f, found by name through depmod's index; removed again"
-}
-
-dkms_src=$work/dkms-src
-check_dkms_add() {
-	requires version || return 1
-	cp -a "$src" "$dkms_src"
-	run dkms.log dkms add "$dkms_src" || { why="dkms add failed (see $logs/dkms.log)"; return 1; }
-	dkms status -m modver -v "$version" 2>/dev/null | grep -q "^modver/$version: added" ||
-		{ why="dkms status does not show modver/$version added"; return 1; }
-	[ -f "/usr/src/modver-$version/dkms.conf" ] || { why="no /usr/src/modver-$version/dkms.conf"; return 1; }
-	detail="modver/$version added, source in /usr/src/modver-$version"
-}
-
-# BUILD_EXCLUSIVE_CONFIG: a kernel without CONFIG_MODVERSIONS is skipped (dkms exit 77).  A tree
-# whose only content is a .config is enough: dkms decides before it looks at anything else.
-check_dkms_exclusive() {
-	local rel fake=$work/fake-kernel rc
-	requires packages dkms-add || return 1
-	rel=${release[${lines[0]}]}
-	mkdir -p "$fake"
-	grep -v '^CONFIG_MODVERSIONS=' "/usr/src/linux-headers-$rel/.config" >"$fake/.config"
-	run dkms-exclusive.log dkms build -m modver -v "$version" -k "$rel" --kernelsourcedir "$fake"
-	rc=$?
-	[ $rc = 77 ] || { why="dkms build without CONFIG_MODVERSIONS exited $rc, not 77 (see $logs/dkms-exclusive.log)"; return 1; }
-	# The control: the same tree with the option set gets past the check (and fails on no headers).
-	cp "/usr/src/linux-headers-$rel/.config" "$fake/.config"
-	run dkms-exclusive.log dkms build -m modver -v "$version" -k "$rel" --kernelsourcedir "$fake"
-	rc=$?
-	if [ $rc = 77 ] || [ $rc = 0 ]; then
-		why="the control (CONFIG_MODVERSIONS=y) exited $rc (see $logs/dkms-exclusive.log)"
-		return 1
-	fi
-	detail="skipped (77) without CONFIG_MODVERSIONS, not skipped with it"
-}
-
-check_dkms_build() {
-	local rel=$1 log=dkms-build-$1.log
-	requires dkms-add || return 1
-	run "$log" dkms build -m modver -v "$version" -k "$rel" ||
-		{ why="dkms build failed (see $logs/$log and /var/lib/dkms/modver/$version/build/make.log)"; return 1; }
-	dkms status -m modver -v "$version" -k "$rel" 2>/dev/null | grep -q ": built" ||
-		{ why="dkms status does not show built for $rel"; return 1; }
-	detail="modver/$version built for $rel"
-}
-
-check_dkms_install() {
-	local rel=$1 log=dkms-install-$1.log f
-	requires "dkms-build/$rel" || return 1
-	run "$log" dkms install -m modver -v "$version" -k "$rel" ||
-		{ why="dkms install failed (see $logs/$log)"; return 1; }
-	dkms status -m modver -v "$version" -k "$rel" 2>/dev/null | grep -q ": installed" ||
-		{ why="dkms status does not show installed for $rel"; return 1; }
-	f=$(module_files "$rel")
-	case $f in
-	/lib/modules/"$rel"/updates/dkms/modver.ko*) ;;
-	*) why="expected one modver.ko* in /lib/modules/$rel/updates/dkms, found '$f'"; return 1 ;;
-	esac
-	[ "$(modinfo -k "$rel" -n modver 2>/dev/null)" = "$f" ] || { why="modinfo -k $rel modver does not find $f"; return 1; }
-	detail="$(dkms status -m modver -v "$version" -k "$rel" 2>/dev/null); $f"
-}
-
-# normalize KO OUT: the module without what differs between two builds of the same source in two
-# directories (debug info, the build-id derived from it, BTF) or what dkms adds (its signature is
-# appended after the ELF image, which objcopy does not copy); decompressed first if .xz.
-normalize() {
-	local in=$1
-	case $in in
-	*.xz) xz -dc "$in" >"$2.raw" && in=$2.raw ;;
-	esac
-	objcopy --strip-debug -R .BTF -R .note.gnu.build-id "$in" "$2"
-}
-check_dkms_vs_make() {
-	local rel=$1 f made=$work/make-$1/modver.ko field a b
-	requires "dkms-install/$rel" "make-install-staged/$rel" || return 1
-	f=$(module_files "$rel")
-	for field in parm vermagic name license description depends; do
-		a=$(modinfo -F "$field" "$f")
-		b=$(modinfo -F "$field" "$made")
-		[ "$a" = "$b" ] || { why="modinfo $field differs: dkms '$a', make '$b'"; return 1; }
-	done
-	a=$(modinfo -F parm "$f" | cut -d: -f1 | sort | tr '\n' ' ')
-	[ "$a" = "force_module_layout lock policy report_size rules tables " ] ||
-		{ why="unexpected parameters '$a'"; return 1; }
-	if ! normalize "$f" "$work/dkms-$rel.ko" || ! normalize "$made" "$work/make-$rel.ko"; then
-		why="objcopy failed"
-		return 1
-	fi
-	cmp -s "$work/dkms-$rel.ko" "$work/make-$rel.ko" ||
-		{ why="code or data differ between the dkms and the make KDIR=/usr/src/linux-headers-$rel build"; return 1; }
-	detail="same parameters (policy, force_module_layout), vermagic '$(modinfo -F vermagic "$f" | sed 's/ *$//')' and modinfo; sections byte-identical apart from debug info, BTF, build-id and dkms's signature"
-}
-
-check_dkms_remove() {
-	requires dkms-add || return 1
-	run dkms.log dkms remove "modver/$version" --all || { why="dkms remove failed (see $logs/dkms.log)"; return 1; }
-	[ -z "$(dkms_versions)" ] || { why="dkms still lists modver: $(dkms_versions)"; return 1; }
-	[ -z "$(module_files)" ] || { why="left behind: $(module_files)"; return 1; }
-	rm -rf "/usr/src/modver-$version"
-	detail="dkms status empty, no modver.ko left under /lib/modules"
-}
-
-deb_dir=$work/deb
-check_deb_build() {
-	local tree=$deb_dir/modver-$version log=deb-build.log debs contents c want deps
-	requires version || return 1
-	mkdir -p "$deb_dir"
-	cp -a "$src" "$tree"
-	(cd "$tree" && run "$log" dpkg-buildpackage -us -uc) ||
-		{ why="dpkg-buildpackage failed (see $logs/$log)"; return 1; }
-	mkdir -p "$logs/deb" && cp "$deb_dir"/*.* "$logs/deb/" 2>/dev/null
-	debs=$(cd "$deb_dir" && printf '%s ' *.deb)
-	[ "$debs" = "modver-dkms_${version}_all.deb " ] ||
-		{ why="expected exactly modver-dkms_${version}_all.deb, got '$debs'"; return 1; }
-	contents=$(dpkg-deb -c "$deb_dir/modver-dkms_${version}_all.deb" | awk '{ print $6 }')
-	echo "$contents" >"$logs/deb-contents.txt"
-	want="usr/src/modver-$version/dkms.conf usr/src/modver-$version/Kbuild usr/src/modver-$version/Makefile
-		usr/src/modver-$version/VERSION usr/share/doc/modver-dkms/examples/modver.conf"
-	for c in $(cd "$src" && ls modver_*.c include/*.h); do want="$want usr/src/modver-$version/$c"; done
-	for c in $want; do
-		grep -qx "\./$c" <<<"$contents" || { why="$c missing from the .deb (see $logs/deb-contents.txt)"; return 1; }
-	done
-	deps=$(dpkg-deb -f "$deb_dir/modver-dkms_${version}_all.deb" Depends)
-	grep -q 'dkms' <<<"$deps" || { why="Depends has no dkms: $deps"; return 1; }
-	detail="$(cd "$deb_dir" && printf '%s, ' *.dsc *.changes *.deb)Depends: $deps"
-}
-
-check_lintian() {
-	local log=$logs/lintian.log errors warnings others
-	requires deb-build || return 1
-	lintian -I --pedantic --tag-display-limit 0 "$deb_dir"/*.changes >"$log" 2>&1
-	errors=$(grep -c '^E: ' "$log")
-	warnings=$(sed -n 's/^W: [^ ]* \([^ ]*: \)\{0,1\}\([a-z0-9-]*\).*/\2/p' "$log" | sort -u | tr '\n' ' ')
-	others=$(grep -c '^[IPX]: ' "$log")
-	if [ "$errors" != 0 ] || grep -q '^internal error\|^Unknown' "$log"; then
-		why="$errors errors (see $log)"
-		return 1
-	fi
-	detail="0 errors; warnings: ${warnings:-none}; $others info/pedantic/experimental tags (see $log)"
-}
-
-check_deb_install() {
-	local log=deb-install.log rel l f
-	requires deb-build || return 1
-	DEBIAN_FRONTEND=noninteractive run "$log" apt_get install -y --no-install-recommends \
-		"$deb_dir/modver-dkms_${version}_all.deb" || { why="apt-get install failed (see $logs/$log)"; return 1; }
-	for l in "${lines[@]}"; do
-		rel=${release[$l]}
-		dkms status -m modver -v "$version" -k "$rel" 2>/dev/null | grep -q ": installed" ||
-			{ why="the package's dkms did not install modver for $rel (see $logs/$log)"; return 1; }
-		f=$(module_files "$rel")
-		[ "$(modinfo -F vermagic "$f" 2>/dev/null | cut -d' ' -f1)" = "$rel" ] ||
-			{ why="no module for $rel in /lib/modules/$rel/updates/dkms ('$f')"; return 1; }
-	done
-	detail="modver-dkms $version installed; dkms built and installed modver for ${release[*]}"
-}
-
-check_deb_purge() {
-	local log=deb-purge.log status
-	requires deb-build || return 1
-	DEBIAN_FRONTEND=noninteractive run "$log" apt_get purge -y modver-dkms ||
-		{ why="apt-get purge failed (see $logs/$log)"; return 1; }
-	status=$(dpkg-query -W -f='${Status}' modver-dkms 2>/dev/null)
-	case $status in
-	'' | *not-installed) ;;
-	*) why="dpkg still has modver-dkms: $status"; return 1 ;;
-	esac
-	[ -z "$(dkms_versions)" ] || { why="dkms still lists modver after the purge"; return 1; }
-	[ ! -e "/usr/src/modver-$version" ] || { why="/usr/src/modver-$version left behind"; return 1; }
-	[ -z "$(module_files)" ] || { why="left behind: $(module_files)"; return 1; }
-	detail="purged; dkms status empty, /usr/src/modver-$version and every modver.ko gone"
-}
-
-# modprobe.d in a guest: the payload is what `make install` puts in a staging root for the guest's
-# kernel (Debian's, fetched into .cache/ by scripts/fetch-kernel.sh), plus the kernel's own
-# modules.builtin files and the example configuration.
+# --- modprobe.d in a guest ------------------------------------------------------------------------
+# The payload is what `make install` staged in the root for the guest's kernel (in-root.sh's
+# make-install-staged check), plus the kernel's own modules.builtin files and the example
+# configuration.
 check_modprobe_conf() {
-	local line=$1 log=modprobe-qemu-$1.log envf g=$work/guest-$1 kroot v k
-	requires version || return 1
-	envf=$("$root/scripts/fetch-kernel.sh" "$line" amd64 2>>"$logs/$log") ||
-		{ why="scripts/fetch-kernel.sh $line amd64 failed (see $logs/$log)"; return 1; }
-	# The env file is the helper's interface (KREL, KDIR, VMLINUZ): read in a subshell, kept local.
-	local KREL KDIR VMLINUZ
-	# shellcheck disable=SC1090
-	eval "$(. "$envf" && printf 'KREL=%q KDIR=%q VMLINUZ=%q' "$KREL" "$KDIR" "$VMLINUZ")"
-	echo "guest kernel $KREL, headers $KDIR, image $VMLINUZ" >>"$logs/$log"
-	cp -a "$src" "$g"
-	(cd "$g" && run "$log" make install KDIR="$KDIR" INSTALL_MOD_PATH="$g/payload") ||
-		{ why="make install for the guest failed (see $logs/$log)"; return 1; }
-	kroot=${VMLINUZ%/boot/*}/lib/modules/$KREL
+	local line=$1 log=modprobe-qemu-$1.log g=$work/guest-$1 rel kroot v k
+	rel=${krel[$line]:-}
+	requires "make-install-staged/$rel" || return 1
+	# The env file is fetch-kernel.sh's interface (KREL, KDIR, VMLINUZ): read in a subshell, kept local.
+	local VMLINUZ
+	VMLINUZ=$(. "${kenv[$line]}" && echo "$VMLINUZ")
+	echo "guest kernel $rel, image $VMLINUZ" >>"$logs/$log"
+	mkdir -p "$g"
+	cp -a "$rootdir$inwork/stage-$rel" "$g/payload" ||
+		{ why="no staged module for $rel in the root"; return 1; }
+	kroot=${VMLINUZ%/boot/*}/lib/modules/$rel
 	for f in modules.builtin modules.builtin.modinfo; do
-		[ -f "$kroot/$f" ] && cp "$kroot/$f" "$g/payload/lib/modules/$KREL/"
+		[ -f "$kroot/$f" ] && cp "$kroot/$f" "$g/payload/lib/modules/$rel/"
 	done
-	cp "$src/modprobe.d/modver.conf" "$g/payload/modver.conf"
-	run "$log" "$root/scripts/mkinitramfs.sh" amd64 "$g/payload" "$src/tests/packaging/guest-modprobe.sh" \
+	cp "$root/modprobe.d/modver.conf" "$g/payload/modver.conf"
+	run "$log" "$root/scripts/mkinitramfs.sh" "$arch" "$g/payload" "$root/tests/packaging/guest-modprobe.sh" \
 		"$g/initrd.gz" || { why="scripts/mkinitramfs.sh failed (see $logs/$log)"; return 1; }
-	timeout -k 10 420 "$root/qemu-test/boot.sh" amd64 "$VMLINUZ" "$g/initrd.gz" "$logs/guest-$line.log" 360
+	timeout -k 10 420 "$root/qemu-test/boot.sh" "$arch" "$VMLINUZ" "$g/initrd.gz" "$logs/guest-$line.log" 360
 	echo "boot.sh exit $?" >>"$logs/$log"
 	v() { sed -n "s/^@@PKG $1 //p" "$logs/guest-$line.log" | tr -d '\r' | head -n 1; }
 	grep -q '^@@EXIT 0' <(tr -d '\r' <"$logs/guest-$line.log") ||
@@ -423,41 +315,56 @@ check_modprobe_conf() {
 	updates/modver.ko*:*) ;;
 	*) why="guest modules.dep has '$(v dep)' (see $logs/guest-$line.log)"; return 1 ;;
 	esac
-	detail="$KREL guest: depmod lists $(v dep | cut -d: -f1); modprobe modver gives policy warn, force_module_layout N; modprobe -r unloads; insmod (no modprobe.d) gives refuse; the commented force_module_layout=Y line, enabled, gives Y"
+	detail="$rel guest: depmod lists $(v dep | cut -d: -f1); modprobe modver gives policy warn, force_module_layout N; modprobe -r unloads; insmod (no modprobe.d) gives refuse; the commented force_module_layout=Y line, enabled, gives Y"
+}
+
+# --- the host checks ------------------------------------------------------------------------------
+# check_host_same SECTION WHAT: a section of the host's state is as it was before the run.
+check_host_same() {
+	local a b
+	a=$(section "$work/host-before" "$1")
+	b=$(section "$work/host-after" "$1")
+	if [ "$a" != "$b" ]; then
+		diff <(echo "$a") <(echo "$b") >"$logs/host-$1.diff"
+		why="$2 changed during the run (see $logs/host-$1.diff)"
+		return 1
+	fi
+	detail="$2 as before the run: $(grep -c '' <<<"$a") lines, sha256 $(sha256sum <<<"$a" | cut -c1-12)"
+}
+check_host_modver() {
+	local left
+	left=$(section "$work/host-after" modver)
+	[ -z "$left" ] || { why="on the host: $(echo "$left" | tr '\n' ' ')"; return 1; }
+	detail="no /var/lib/dkms/modver, no /usr/src/modver-*"
+}
+check_host_clean() {
+	[ ! -e "$rootdir" ] || { why="$rootdir is still there"; return 1; }
+	! grep -q " $work/" /proc/mounts || { why="mounts left under $work: $(grep " $work/" /proc/mounts)"; return 1; }
+	detail="root removed, no mount left under $work"
 }
 
 # --- the run --------------------------------------------------------------------------------------
 cleanup() {
-	clean_system
+	remove_root
 	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-clean_system
-check packages check_packages
-check version check_version
-for l in "${lines[@]}"; do
-	rel=${release[$l]:-line-$l}
-	check "make-install-staged/$rel" check_make_install_staged "$rel"
-	check "make-install-system/$rel" check_make_install_system "$rel"
-done
-check dkms-add check_dkms_add
-check dkms-build-exclusive check_dkms_exclusive
-for l in "${lines[@]}"; do
-	rel=${release[$l]:-line-$l}
-	check "dkms-build/$rel" check_dkms_build "$rel"
-	check "dkms-install/$rel" check_dkms_install "$rel"
-	check "dkms-vs-make/$rel" check_dkms_vs_make "$rel"
-done
-check dkms-remove check_dkms_remove
-check deb-build check_deb_build
-check lintian check_lintian
-check deb-install check_deb_install
-check deb-purge check_deb_purge
+check host-packages check_host_packages
+check kernels check_kernels
+check root check_root
+run_in_root
 for l in "${lines[@]}"; do
 	check "modprobe.d-qemu/$l-$arch" check_modprobe_conf "$l"
 done
+remove_root
+host_state "$work/host-after"
+check host/boot check_host_same boot "ls -la /boot"
+check host/kernel-packages check_host_same kernel-packages "dpkg-query -W 'linux-image-*' 'linux-headers-*'"
+check host/lib-modules check_host_same lib-modules "every file under /lib/modules"
+check host/no-modver check_host_modver
+check host/clean check_host_clean
 
 note "$passed passed, $failed failed in $(($(date +%s) - start)) s (logs in $logs)"
 [ "$failed" = 0 ]
