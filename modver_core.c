@@ -52,7 +52,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
-#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/llist.h>

@@ -98,7 +98,7 @@ static struct ftrace_ops modver_pin_ops = {
 	.flags = FTRACE_OPS_FL_PERMANENT,
 };
 
-static bool modver_pinned;
+static bool modver_ftrace_pinned;
 
 /* Pin the redirect where it is an ftrace ops.  @redirect: registered, not yet enabled. */
 static int modver_pin_ftrace(struct kprobe *redirect)
@@ -116,17 +116,17 @@ static int modver_pin_ftrace(struct kprobe *redirect)
 		       ERR_PTR(err));
 		return err;
 	}
-	modver_pinned = true;
+	modver_ftrace_pinned = true;
 	return 0;
 }
 
 static void modver_unpin_ftrace(void)
 {
-	if (!modver_pinned)
+	if (!modver_ftrace_pinned)
 		return;
 	unregister_ftrace_function(&modver_pin_ops);
 	ftrace_free_filter(&modver_pin_ops);
-	modver_pinned = false;
+	modver_ftrace_pinned = false;
 }
 #else
 static int modver_pin_ftrace(struct kprobe *redirect)

@@ -53,6 +53,15 @@ bool modver_is_locked(void)
 	return READ_ONCE(modver_locked);
 }
 
+/*
+ * The kernel is locked down (integrity or confidentiality).  Asked only for a weakening or an
+ * unload of modver: when it is, the lockdown LSM logs a notice.
+ */
+static bool modver_locked_down(void)
+{
+	return security_locked_down(LOCKDOWN_INTEGRITY_MAX) != 0;
+}
+
 /**
  * modver_change_allowed() - may @what change now?
  * @what: the parameter ("policy", "rules", "force_module_layout", "lock")
@@ -70,7 +79,7 @@ int modver_change_allowed(const char *what, bool weaker)
 			task_pid_nr(current), current->comm);
 		return -EPERM;
 	}
-	if (weaker && security_locked_down(LOCKDOWN_INTEGRITY_MAX)) {
+	if (weaker && modver_locked_down()) {
 		pr_warn("%s change refused: the kernel is locked down and the change would weaken enforcement (pid %d, %s)\n",
 			what, task_pid_nr(current), current->comm);
 		return -EPERM;
@@ -157,12 +166,6 @@ MODULE_PARM_DESC(lock,
  */
 #define MODVER_DELETE_MAXACTIVE	64
 
-/* The kernel is locked down; asked only for an unload of modver (the check logs a notice). */
-static bool modver_unload_locked_down(void)
-{
-	return security_locked_down(LOCKDOWN_INTEGRITY_MAX) != 0;
-}
-
 /*
  * kretprobe entry of a delete_module system call wrapper; kprobe context, must not fault.  Calls
  * naming modver are counted, and refused (ri->data) while locked or locked down: the pin makes
@@ -187,7 +190,7 @@ static int modver_delete_guard(struct kretprobe_instance *ri, struct pt_regs *re
 		return 1;
 	atomic_inc(&modver_unloads_inflight);
 	smp_mb__after_atomic();		/* pairs with modver_lock_set() */
-	refuse = modver_is_locked() || modver_unload_locked_down();
+	refuse = modver_is_locked() || modver_locked_down();
 	if (refuse)
 		modver_lock_pin();
 	*(bool *)ri->data = refuse;
