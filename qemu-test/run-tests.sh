@@ -128,7 +128,7 @@ run_differential() {
 	dir=$out/differential
 	rm -rf "$dir"
 	mkdir -p "$dir/payload/mutants"
-	if ! gcc -O2 -Wall -Wextra -Werror -I"$MODVER_ROOT/include" -o "$dir/mutate" \
+	if ! gcc -O2 -Wall -Wextra -Werror -I"$MODVER_ROOT/include" -I"$MODVER_ROOT/core" -o "$dir/mutate" \
 		"$MODVER_ROOT/qemu-test/tools/mutate.c" 2>"$dir/mutate-build.log" ||
 		! "$dir/mutate" "$out/payload" "$dir/payload/mutants" "$count" \
 			"${MODVER_MUTANT_SEED:-12}" 2>>"$dir/mutate-build.log"; then

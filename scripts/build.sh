@@ -24,7 +24,7 @@ rm -rf "$out"
 mkdir -p "$out/modver" "$out/payload" "$out/tools"
 
 # modver itself, from a copy so that builds for several kernels do not share objects.
-cp -r "$MODVER_ROOT/Kbuild" "$MODVER_ROOT/include" "$MODVER_ROOT"/*.c "$out/modver/"
+cp -r "$MODVER_ROOT/Kbuild" "$MODVER_ROOT/include" "$MODVER_ROOT/core" "$MODVER_ROOT"/*.c "$out/modver/"
 sparse_flag=
 command -v sparse >/dev/null && sparse_flag=C=1
 kmake M="$out/modver" W=1 $sparse_flag modules >"$out/modver/build.log" 2>&1 ||
@@ -34,7 +34,7 @@ cp "$out/modver/modver.ko" "$out/payload/"
 # modver-dump for the guest (its --live mode asks the guest's modver.ko): static, plain .ko only.
 cp -r "$MODVER_ROOT/tools" "$out/dump-src"
 make -s -C "$out/dump-src" CC="${CROSS_COMPILE}gcc" MODVER_INCLUDE="$MODVER_ROOT/include" \
-	MODVER_CORE="$MODVER_ROOT" modver-dump-static >"$out/dump-src/build.log" 2>&1 ||
+	MODVER_CORE="$MODVER_ROOT/core" modver-dump-static >"$out/dump-src/build.log" 2>&1 ||
 	{ cat "$out/dump-src/build.log" >&2; die "modver-dump (static) build failed for $DEB_ARCH"; }
 cp "$out/dump-src/modver-dump-static" "$out/payload/modver-dump"
 
@@ -129,8 +129,8 @@ kmake M="$out/plain" modules >"$out/plain/build.log" 2>&1 ||
 
 edit=$out/tools/versions-edit
 shdr_edit=$out/tools/elf-shdr-edit
-gcc -O2 -Wall -Wextra -I"$MODVER_ROOT/include" -o "$edit" "$MODVER_ROOT/qemu-test/tools/versions-edit.c"
-gcc -O2 -Wall -Wextra -I"$MODVER_ROOT/include" -o "$shdr_edit" \
+gcc -O2 -Wall -Wextra -I"$MODVER_ROOT/include" -I"$MODVER_ROOT/core" -o "$edit" "$MODVER_ROOT/qemu-test/tools/versions-edit.c"
+gcc -O2 -Wall -Wextra -I"$MODVER_ROOT/include" -I"$MODVER_ROOT/core" -o "$shdr_edit" \
 	"$MODVER_ROOT/qemu-test/tools/elf-shdr-edit.c"
 objcopy=${CROSS_COMPILE}objcopy
 # Kernels with CONFIG_EXTENDED_MODVERSIONS (6.14+) give every module extended tables too, and

@@ -220,7 +220,7 @@ check_deb_build() {
 	want="usr/src/modver-$version/dkms.conf usr/src/modver-$version/Kbuild usr/src/modver-$version/Makefile
 		usr/src/modver-$version/VERSION usr/share/doc/modver-dkms/examples/modver.conf
 		usr/share/man/man4/modver.4.gz"
-	for c in $(cd "$src" && ls modver_*.c include/*.h); do want="$want usr/src/modver-$version/$c"; done
+	for c in $(cd "$src" && ls modver_*.c include/*.h core/*.[ch]); do want="$want usr/src/modver-$version/$c"; done
 	# shellcheck disable=SC2086
 	deb_has "modver-dkms_${version}_all.deb" $want || return 1
 	deb_has "modver-tools_${version}_$arch.deb" usr/bin/modver-dump usr/share/man/man1/modver-dump.1.gz ||
