@@ -180,7 +180,8 @@ static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 		*out = cl->def[id];
 		return 0;
 	}
-	if ((cl->state[id] & MV_CL_DEF_MASK) || depth > MV_BTF_MAX_DEPTH || mv_btf_type(cl->btf, id, &t))
+	if ((cl->state[id] & MV_CL_DEF_MASK) || depth > MV_BTF_MAX_DEPTH ||
+	    mv_btf_type(cl->btf, id, &t))
 		goto bad;
 	cl->state[id] |= 1;
 	x = t.rec + MV_BTF_TYPE_SIZE;
@@ -332,11 +333,14 @@ static u64 mv_cl_fixed_bytes(const struct mv_btf *btf)
 {
 	u64 n = (u64)btf->nr_types + 2;
 
-	return n * (2 * sizeof(u64) + 4 * sizeof(u32) + 1) + 16;
+	return (n * (2 * sizeof(u64) + 4 * sizeof(u32) + 1) + 16 + 7) & ~(u64)7;
 }
 
-/* The edges mv_closure_init() may store: every child slot of every type (an upper bound in BTF
- * where no anonymous type is shared between two sources; real BTF shares only small ones). */
+/*
+ * The edges mv_closure_init() may store: every child slot of every type, and one per type (an
+ * upper bound in BTF where no anonymous type is shared between two sources; real BTF shares only
+ * small ones).
+ */
 static u64 mv_cl_edge_cap(const struct mv_btf *btf)
 {
 	struct mv_btf_type t;
@@ -712,7 +716,7 @@ const char *mv_change_class_name(enum mv_change_class cls)
  * never a change; the walk does not go through it (there is no definition to compare).
  */
 #define MV_DIFF_LABELS		3	/* member names kept per hop (anonymous members skipped) */
-#define MV_DIFF_PATH_MAX	64	/* hops rendered; a longer path is shortened in the middle */
+#define MV_DIFF_PATH_MAX	64	/* hops rendered; longer paths lose hops in the middle */
 
 struct mv_dq {
 	u32 o, n;
@@ -769,8 +773,10 @@ static enum mv_change_class mv_diff_classify(const struct mv_diff_ctx *c, enum m
 	}
 }
 
-/* The path to the current entry: "sym(args) -> struct a.m -> struct b.n" (without the changed
- * type, which the change's own text names). */
+/*
+ * The path to the current entry: "sym(args) -> struct a.m -> struct b.n" (without the changed
+ * type, which the change's own text names).
+ */
 static void mv_diff_path(struct mv_diff_ctx *c, struct mv_out *o)
 {
 	u32 chain[MV_DIFF_PATH_MAX], n = 0, e = c->cur, i, k;
@@ -780,7 +786,7 @@ static void mv_diff_path(struct mv_diff_ctx *c, struct mv_out *o)
 	while (e) {
 		if (n == MV_DIFF_PATH_MAX) {
 			cut = true;
-			n--;	/* keep the hops nearest the change; the first hop is rendered below */
+			n--;	/* keep the hops nearest the change, and the first */
 		}
 		chain[n++] = e;
 		e = c->q[e].parent;
@@ -1333,7 +1339,8 @@ static void mv_diff_entry(struct mv_diff_ctx *c)
 	}
 	switch (to.kind) {
 	case MV_BTF_KIND_FUNC:
-		if (!mv_btf_type(c->ob, to.size_type, &to) && !mv_btf_type(c->nb, tn.size_type, &tn) &&
+		if (!mv_btf_type(c->ob, to.size_type, &to) &&
+		    !mv_btf_type(c->nb, tn.size_type, &tn) &&
 		    to.kind == MV_BTF_KIND_FUNC_PROTO && tn.kind == MV_BTF_KIND_FUNC_PROTO)
 			mv_diff_proto(c, &to, &tn, 0);
 		else
@@ -1404,7 +1411,7 @@ int mv_diff(struct mv_closure *old_cl, u32 old_sym, struct mv_closure *new_cl, u
 	*why = NULL;
 	if (old_cl == new_cl || !mem || ((unsigned long)mem & 7) ||
 	    bytes < mv_diff_bytes(old_cl->btf, new_cl->btf) || !fn) {
-		*why = "bad arguments (one closure workspace per side, aligned memory of mv_diff_bytes())";
+		*why = "bad arguments: one closure workspace per side, mv_diff_bytes() aligned";
 		return -1;
 	}
 	if (buf_size)
