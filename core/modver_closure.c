@@ -240,8 +240,10 @@ static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 	case MV_BTF_KIND_TYPE_TAG:
 	case MV_BTF_KIND_FUNC:
 	case MV_BTF_KIND_VAR:
-		h = mv_fp_str(h, t.name);
-		fallthrough;
+		if (mv_cl_ref(cl, t.size_type, depth + 1, &r))
+			goto bad;
+		h = mv_fp_mix(mv_fp_str(h, t.name), r);
+		break;
 	case MV_BTF_KIND_PTR:
 	case MV_BTF_KIND_CONST:
 	case MV_BTF_KIND_VOLATILE:

@@ -80,6 +80,24 @@ static void member(struct blob *b, const char *name, u32 type_id, u32 offset)
 	put32(b, offset);
 }
 
+/* MODVER_SEED_DIR: keep every blob and stamp as seeds for tests/fuzz/fuzz_btf. */
+static void seed(const char *kind, const void *p, u64 len)
+{
+	const char *dir = getenv("MODVER_SEED_DIR");
+	static unsigned int n;
+	char path[4096];
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s-%u", dir, kind, n++);
+	f = fopen(path, "wb");
+	if (f) {
+		fwrite(p, 1, len, f);
+		fclose(f);
+	}
+}
+
 static void finish(struct blob *b)
 {
 	u32 v[5] = { MV_BTF_HDR_MIN, 0, b->types_len, b->types_len, b->strs_len };
@@ -93,6 +111,7 @@ static void finish(struct blob *b)
 	memcpy(b->bytes + 4, v, sizeof(v));
 	memcpy(b->bytes + MV_BTF_HDR_MIN, b->types, b->types_len);
 	memcpy(b->bytes + MV_BTF_HDR_MIN + b->types_len, b->strs, b->strs_len);
+	seed(b->first_id > 1 ? "split" : "btf", b->bytes, b->len);
 }
 
 /* Open (on @base when split), index, name index, two closure workspaces. */
@@ -706,6 +725,7 @@ static u8 *stamp_of(struct blob *b, const char *const *names, u32 count, u64 *le
 	CHECK(!mv_stamp_build(&b->nx, &b->cl, "6.12.117+deb12-amd64", names, count, work, wb,
 			      out, size, &written, &why));
 	CHECK(written == size);
+	seed("stamp", out, size);
 	CHECK(mv_stamp_build(&b->nx, &b->cl, "r", names, count, work, wb, out, 8, &written,
 			     &why));
 	free(work);
