@@ -279,10 +279,10 @@ static int mv_cl_push_children(struct mv_closure *cl, u32 id, bool all, u32 *top
 	n = mv_cl_nchildren(&t, all);
 	for (i = 0; i < n; i++) {
 		c = mv_cl_child(&t, i);
-		if (!c || cl->mark[c] == cl->gen)
-			continue;
 		if (c > cl->btf->nr_types)
 			return -1;
+		if (!c || cl->mark[c] == cl->gen)
+			continue;
 		cl->mark[c] = cl->gen;
 		cl->stack[(*top)++] = c;
 	}
