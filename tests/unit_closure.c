@@ -644,6 +644,38 @@ static void test_malformed(void)
 	blob_free(&b);
 }
 
+/*
+ * Nesting deeper than the bound fails the same way whatever was computed first (a fuzz finding:
+ * a failure deep in one walk was remembered as the type's own).
+ */
+static void test_nesting_order(void)
+{
+	static struct blob b;
+	u32 i, prev, deep, shallow = 0, v1, v2;
+	u64 fa, fb, f;
+
+	blob_init(&b);
+	prev = int_type(&b, "int", 4);
+	for (i = 0; i < 24; i++) {
+		prev = type(&b, NULL, MV_BTF_KIND_CONST, 0, false, prev);
+		if (i == 6)
+			shallow = prev;
+	}
+	deep = prev;
+	v1 = type(&b, "deep", MV_BTF_KIND_VAR, 0, false, deep);
+	put32(&b, 1);
+	v2 = type(&b, "shallow", MV_BTF_KIND_VAR, 0, false, shallow);
+	put32(&b, 1);
+	finish(&b);
+	CHECK(!load(&b, NULL));
+	CHECK(mv_closure_fingerprint(&b.cl, v1, &f));
+	CHECK(!mv_closure_fingerprint(&b.cl, v2, &fa));
+	CHECK(!mv_closure_fingerprint(&b.cl2, v2, &fb) && fa == fb);
+	CHECK(mv_closure_fingerprint(&b.cl2, v1, &f));
+	CHECK(mv_closure_fingerprint(&b.cl, v1, &f));
+	blob_free(&b);
+}
+
 /* Split BTF: ids and strings go on after the base's; every accessor reads both. */
 static void test_split(void)
 {
@@ -853,6 +885,7 @@ int main(void)
 	run("closure-callback-stops-buffer-cut", test_stop);
 	run("closure-cycles", test_cycles);
 	run("closure-malformed", test_malformed);
+	run("closure-nesting-bound-order-independent", test_nesting_order);
 	run("closure-split-btf", test_split);
 	run("closure-stamp-round-trip-rejections", test_stamp);
 	if (failures) {
