@@ -1199,7 +1199,8 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 	c->by_ptr = false;
 	if (to->size_type != tn->size_type)
 		mv_diff_report(c, MV_CHANGE_SIZE, "", to->size_type, tn->size_type,
-			       "%s %s from %u to %u bytes", mv_diff_subj(c, NULL, c->s, sizeof(c->s)),
+			       "%s %s from %u to %u bytes",
+			       mv_diff_subj(c, NULL, c->s, sizeof(c->s)),
 			       tn->size_type > to->size_type ? "grew" : "shrank",
 			       to->size_type, tn->size_type);
 	delta = tn->vlen - to->vlen;
@@ -1215,7 +1216,8 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 			j = mv_diff_find_anon(c->nb, tn, anon++, &mn);
 		if (j >= tn->vlen) {
 			mv_diff_report(c, MV_CHANGE_MEMBER_REMOVED, mo.name, mo.bit_offset, 0,
-				       "%s lost member %s", mv_diff_subj(c, NULL, c->s, sizeof(c->s)),
+				       "%s lost member %s",
+				       mv_diff_subj(c, NULL, c->s, sizeof(c->s)),
 				       mo.name[0] ? mo.name : "(anonymous)");
 			continue;
 		}
@@ -1230,7 +1232,8 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 		if (mo.bitfield_size != mn.bitfield_size)
 			mv_diff_report(c, MV_CHANGE_BITFIELD, mo.name, mo.bitfield_size,
 				       mn.bitfield_size, "%s bitfield width %u -> %u",
-				       mv_diff_subj(c, mo.name, c->s, sizeof(c->s)), mo.bitfield_size,
+				       mv_diff_subj(c, mo.name, c->s, sizeof(c->s)),
+				       mo.bitfield_size,
 				       mn.bitfield_size);
 		if (mo.name[0])
 			mv_diff_push(c, mo.name);
