@@ -22,9 +22,11 @@ struct side {
 };
 
 static double now(void);
+
 struct tally {
 	unsigned long changes, additive, shown, show;
 };
+
 static int on_change(void *arg, const struct mv_change *ch);
 
 static int cmp(const void *a, const void *b)
@@ -32,8 +34,10 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Stamp every export (the whole kernel: the largest stamp there can be), open it, and diff each
- * record's embedded closure against @s's: it must find nothing. */
+/*
+ * Stamp every export (the whole kernel: the largest stamp there can be), open it, and diff each
+ * record's embedded closure against @s's: it must find nothing.
+ */
 static int stamp_check(struct side *s, char (*names)[128], unsigned long n, const char *rel)
 {
 	const char **v = malloc(n * sizeof(*v));
@@ -72,8 +76,10 @@ static int stamp_check(struct side *s, char (*names)[128], unsigned long n, cons
 		return -1;
 	}
 	t2 = now();
-	printf("stamp of %lu exports: %llu bytes (embedded BTF %u types), built in %.3f s, opened and every fingerprint verified in %.3f s (open workspace %.1f MiB)\n",
-	       k, (unsigned long long)written, st.btf.nr_types, t1 - t0, t2 - t1, ob / 1048576.0);
+	printf("stamp of %lu exports: %llu bytes (embedded BTF %u types), built in %.3f s, ",
+	       k, (unsigned long long)written, st.btf.nr_types, t1 - t0);
+	printf("opened and every fingerprint verified in %.3f s (open workspace %.1f MiB)\n",
+	       t2 - t1, ob / 1048576.0);
 	live = s->cl;	/* a second workspace over the live side */
 	db = mv_closure_bytes(&s->btf);
 	if (mv_closure_init(&live, &s->btf, malloc(db), db))
@@ -110,14 +116,23 @@ static void *slurp(const char *path, u64 *len)
 	void *p;
 	long n;
 
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
-		return NULL;
+	if (!f || fseek(f, 0, SEEK_END))
+		goto fail;
+	n = ftell(f);
+	if (n < 0 || fseek(f, 0, SEEK_SET))
+		goto fail;
 	p = malloc(n ? n : 1);
-	if (!p || fread(p, 1, n, f) != (size_t)n)
-		return NULL;
+	if (!p || fread(p, 1, n, f) != (size_t)n) {
+		free(p);
+		goto fail;
+	}
 	fclose(f);
 	*len = n;
 	return p;
+fail:
+	if (f)
+		fclose(f);
+	return NULL;
 }
 
 static int load(struct side *s, const char *path)
@@ -149,7 +164,6 @@ static int load(struct side *s, const char *path)
 	return 0;
 }
 
-
 static int on_change(void *arg, const struct mv_change *ch)
 {
 	struct tally *t = arg;
@@ -168,6 +182,7 @@ int main(int argc, char **argv)
 {
 	static char names[40000][128], line[512];
 	unsigned long n = 0, i, with = 0, both = 0, same = 0, diffed = 0, withchange = 0, bad = 0;
+	bool changed, same_fp;
 	struct side o, nw;
 	struct tally tl = { 0 };
 	double t0, t1, t2;
@@ -185,8 +200,9 @@ int main(int argc, char **argv)
 	if (load(&o, argv[1]) || load(&nw, argv[2]))
 		return 1;
 	t1 = now();
-	printf("load+index+closure init: %.3f s for both; old %u types, %u FUNC/VAR names, %u edges, %.1f MiB workspace\n",
-	       t1 - t0, o.btf.nr_types, o.nx.count, o.cl.nr_edges, o.bytes / 1048576.0);
+	printf("load+index+closure init: %.3f s for both; ", t1 - t0);
+	printf("old %u types, %u FUNC/VAR names, %u edges, %.1f MiB workspace\n",
+	       o.btf.nr_types, o.nx.count, o.cl.nr_edges, o.bytes / 1048576.0);
 	f = fopen(argv[3], "r");
 	while (f && fgets(line, sizeof(line), f) && n < 40000) {
 		char crc[32], sym[256], mod[256];
@@ -215,7 +231,8 @@ int main(int argc, char **argv)
 		if (!a || !b)
 			continue;
 		both++;
-		if (mv_closure_fingerprint(&o.cl, a, &fo) || mv_closure_fingerprint(&nw.cl, b, &fn)) {
+		if (mv_closure_fingerprint(&o.cl, a, &fo) ||
+		    mv_closure_fingerprint(&nw.cl, b, &fn)) {
 			bad++;
 			continue;
 		}
@@ -229,15 +246,20 @@ int main(int argc, char **argv)
 			continue;
 		}
 		diffed++;
-		withchange += tl.changes != before;
-		if ((fo != fn) != (tl.changes != before) && bad++ < 20)
+		changed = tl.changes != before;
+		withchange += changed;
+		same_fp = fo == fn;
+		if (changed == same_fp && bad++ < 20)
 			printf("MISMATCH %s: fingerprints %s, %lu root changes\n", names[i],
 			       fo == fn ? "equal" : "differ", tl.changes - before);
 	}
 	t2 = now();
-	printf("diff: %lu exports with BTF on both sides, %lu fingerprints equal, %lu diffed in %.3f s (fingerprints included), %lu with root changes, %lu root changes (%lu additive), %lu errors or mismatches; diff workspace %.1f MiB\n",
-	       both, same, diffed, t2 - t0, withchange, tl.changes, tl.additive, bad,
-	       db / 1048576.0);
+	printf("diff: %lu exports with BTF on both sides, %lu fingerprints equal, ", both, same);
+	printf("%lu diffed in %.3f s (fingerprints included), %lu with root changes, ",
+	       diffed, t2 - t0, withchange);
+	printf("%lu root changes (%lu additive), %lu errors or mismatches; ",
+	       tl.changes, tl.additive, bad);
+	printf("diff workspace %.1f MiB\n", db / 1048576.0);
 	if (!strcmp(argv[1], argv[2]) && (same != both || tl.changes || bad))
 		return 1;
 	if (stamp_check(&nw, names, n, "test"))
