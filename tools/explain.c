@@ -378,10 +378,12 @@ static bool explain_symbol(struct run *r, const char *name, bool has_old_crc, u3
 		r->crc_btf_both++;
 		r->crc_btf_both_explained += r->changes > 0;
 	}
-	if (r->changes)
+	if (r->changes) {
 		r->explained++;
-	else if (cat >= 0)
-		r->cats[cat]++, r->unexplained++;
+	} else if (cat >= 0) {
+		r->cats[cat]++;
+		r->unexplained++;
+	}
 	if (r->o->json) {
 		printf("],\"explained\":%s,\"category\":", r->changes ? "true" : "false");
 		if (r->changes || cat < 0)
@@ -575,58 +577,86 @@ static void print_source(const char *key, const struct side *s)
 	printf("}");
 }
 
+static void json_count(const char *key, u64 v, bool comma)
+{
+	printf("%s\"%s\":%llu", comma ? "," : "", key, (unsigned long long)v);
+}
+
+static void print_summary_json(const struct run *r, const struct imports *im)
+{
+	unsigned int i;
+	bool first = true;
+
+	printf("],\"summary\":{");
+	json_count("compared", r->compared, false);
+	json_count("crc_changed", r->crc_changed, true);
+	json_count("fp_changed", r->fp_changed, true);
+	json_count("listed", r->listed, true);
+	json_count("explained", r->explained, true);
+	json_count("unexplained", r->unexplained, true);
+	printf(",\"categories\":{");
+	for (i = 0; i < CAT_COUNT; i++) {
+		if (!r->cats[i])
+			continue;
+		json_count(category_keys[i], r->cats[i], !first);
+		first = false;
+	}
+	printf("},\"matrix\":{");
+	json_count("crc_changed_fp_changed", r->matrix[1][1], false);
+	json_count("crc_changed_fp_same", r->matrix[1][0], true);
+	json_count("crc_same_fp_changed", r->matrix[0][1], true);
+	json_count("crc_same_fp_same", r->matrix[0][0], true);
+	printf("}");
+	json_count("crc_changed_with_btf", r->crc_btf_both, true);
+	json_count("crc_changed_with_btf_explained", r->crc_btf_both_explained, true);
+	json_count("root_changes", r->roots.used, true);
+	json_count("additive", r->additive, true);
+	json_count("layout_changing", r->layout, true);
+	json_count("exports_added", r->added, true);
+	json_count("exports_removed", r->removed, true);
+	json_count("module_exports_skipped", r->skipped_modules, true);
+	if (im)
+		json_count("imports_mismatched", im->mismatched, true);
+	printf("}");
+}
+
 static void print_summary(const struct run *r, const struct imports *im)
 {
 	unsigned int i;
 	bool first = true;
 
 	if (r->o->json) {
-		printf("],\"summary\":{\"compared\":%llu,\"crc_changed\":%llu,\"fp_changed\":%llu,\"listed\":%llu,\"explained\":%llu,\"unexplained\":%llu,\"categories\":{",
-		       (unsigned long long)r->compared, (unsigned long long)r->crc_changed,
-		       (unsigned long long)r->fp_changed, (unsigned long long)r->listed,
-		       (unsigned long long)r->explained, (unsigned long long)r->unexplained);
-		for (i = 0; i < CAT_COUNT; i++) {
-			if (!r->cats[i])
-				continue;
-			printf("%s\"%s\":%llu", first ? "" : ",", category_keys[i],
-			       (unsigned long long)r->cats[i]);
-			first = false;
-		}
-		printf("},\"matrix\":{\"crc_changed_fp_changed\":%llu,\"crc_changed_fp_same\":%llu,\"crc_same_fp_changed\":%llu,\"crc_same_fp_same\":%llu},",
-		       (unsigned long long)r->matrix[1][1], (unsigned long long)r->matrix[1][0],
-		       (unsigned long long)r->matrix[0][1], (unsigned long long)r->matrix[0][0]);
-		printf("\"crc_changed_with_btf\":%llu,\"crc_changed_with_btf_explained\":%llu,\"root_changes\":%llu,\"additive\":%llu,\"layout_changing\":%llu,\"exports_added\":%llu,\"exports_removed\":%llu,\"module_exports_skipped\":%llu",
-		       (unsigned long long)r->crc_btf_both,
-		       (unsigned long long)r->crc_btf_both_explained,
-		       (unsigned long long)r->roots.used, (unsigned long long)r->additive,
-		       (unsigned long long)r->layout, (unsigned long long)r->added,
-		       (unsigned long long)r->removed, (unsigned long long)r->skipped_modules);
-		if (im)
-			printf(",\"imports_mismatched\":%llu", (unsigned long long)im->mismatched);
-		printf("}");
+		print_summary_json(r, im);
 		return;
 	}
-	printf("summary: %llu %s compared, %llu CRC changed, %llu fingerprint changed, %llu listed: %llu explained, %llu unexplained",
+	printf("summary: %llu %s compared, %llu CRC changed, %llu fingerprint changed, ",
 	       (unsigned long long)r->compared, im ? "imports" : "exports",
-	       (unsigned long long)r->crc_changed, (unsigned long long)r->fp_changed,
-	       (unsigned long long)r->listed, (unsigned long long)r->explained,
-	       (unsigned long long)r->unexplained);
-	for (i = 0; i < CAT_COUNT; i++)
-		if (r->cats[i])
-			printf("%s%llu %s", first ? " (" : ", ", (unsigned long long)r->cats[i],
-			       category_names[i]), first = false;
+	       (unsigned long long)r->crc_changed, (unsigned long long)r->fp_changed);
+	printf("%llu listed: %llu explained, %llu unexplained", (unsigned long long)r->listed,
+	       (unsigned long long)r->explained, (unsigned long long)r->unexplained);
+	for (i = 0; i < CAT_COUNT; i++) {
+		if (!r->cats[i])
+			continue;
+		printf("%s%llu %s", first ? " (" : ", ", (unsigned long long)r->cats[i],
+		       category_names[i]);
+		first = false;
+	}
 	printf("%s\n", first ? "" : ")");
-	printf("root changes: %llu distinct (kind, type, member), %llu additive and %llu layout-changing uses\n",
-	       (unsigned long long)r->roots.used, (unsigned long long)r->additive,
-	       (unsigned long long)r->layout);
+	printf("root changes: %llu distinct (kind, type, member); ",
+	       (unsigned long long)r->roots.used);
+	printf("on the paths listed, %llu additive and %llu layout-changing\n",
+	       (unsigned long long)r->additive, (unsigned long long)r->layout);
 	if (r->crc_btf_both)
-		printf("coverage: %llu of %llu CRC changes with BTF on both sides have a root change\n",
+		printf("coverage: %llu of %llu %s\n",
 		       (unsigned long long)r->crc_btf_both_explained,
-		       (unsigned long long)r->crc_btf_both);
-	if (r->added || r->removed || r->skipped_modules)
-		printf("exports: %llu added, %llu removed, %llu exported by modules not compared (their BTF is in the modules)\n",
-		       (unsigned long long)r->added, (unsigned long long)r->removed,
+		       (unsigned long long)r->crc_btf_both,
+		       "CRC changes with BTF on both sides have a root change");
+	if (r->added || r->removed || r->skipped_modules) {
+		printf("exports: %llu added, %llu removed, ", (unsigned long long)r->added,
+		       (unsigned long long)r->removed);
+		printf("%llu exported by modules not compared (their BTF is in the modules)\n",
 		       (unsigned long long)r->skipped_modules);
+	}
 	if (im)
 		printf("imports whose CRC disagrees with NEW: %llu\n",
 		       (unsigned long long)im->mismatched);
@@ -660,8 +690,8 @@ int explain_run(const struct explain_opts *o)
 			goto out;
 	}
 	if (stamp && !strcmp(o->old_spec, "-")) {
-		fprintf(stderr, "modver-dump: OLD is '-' but %s has no %s section\n",
-			o->module ?: "no module was given, so there is no stamp: it", MV_STAMP_SECTION);
+		fprintf(stderr, "modver-dump: OLD is '-' (the stamp) but %s has no %s section\n",
+			o->module ?: "no module was given: nothing", MV_STAMP_SECTION);
 		goto out;
 	}
 	if ((stamp && side_open(&r->old, o->old_spec)) || side_open(&r->new, o->new_spec))
@@ -683,7 +713,8 @@ int explain_run(const struct explain_opts *o)
 		printf(",\"symbols\":[");
 	} else {
 		if (r->old.stamp)
-			printf("old: the stamp of %s (built for %s)\n", o->module, r->old.st.release);
+			printf("old: the stamp of %s (built for %s)\n", o->module,
+			       r->old.st.release);
 		else
 			printf("old: %s; CRCs: %s\n", r->old.btf_from,
 			       r->old.ks.symvers ? r->old.ks.crc_from : "none (types only)");

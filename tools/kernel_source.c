@@ -199,7 +199,7 @@ static const struct {
 	unsigned int most;	/* candidates of this format tried */
 } magics[] = {
 	{ UNPACK_GZIP, "\x1f\x8b\x08", 3, 4 },
-	{ UNPACK_XZ, "\xfd" "7zXZ", 6, 4 },
+	{ UNPACK_XZ, "\xfd\x37zXZ", 6, 4 },
 	{ UNPACK_ZSTD, "\x28\xb5\x2f\xfd", 4, 4 },
 	{ UNPACK_BZIP2, "BZh", 3, 2 },
 	{ UNPACK_LZMA, "\x5d\x00\x00", 3, 2 },

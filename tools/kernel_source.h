@@ -9,7 +9,8 @@
  *     as scripts/extract-vmlinux does), an arm64 Image or Image.gz (BTF found by a header scan
  *     validated by the BTF reader);
  *   - a Debian linux-image-*, linux-image-*-unsigned, linux-binary-* or linux-headers-* package
- *     (its boot/vmlinuz-RELEASE, or the vmlinux and Module.symvers of its usr/src/linux-headers-RELEASE);
+ *     (its boot/vmlinuz-RELEASE, or the vmlinux and Module.symvers of its headers tree,
+ *     usr/src/linux-headers-RELEASE);
  *   - a headers tree (a directory with vmlinux and/or Module.symvers);
  *   - a Module.symvers file (CRCs only).
  */

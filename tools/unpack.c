@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Streaming decompression, ar and tar for modver-dump (see unpack.h).  A Debian package is read
- * in place (ar), its data.tar.* is decompressed as it is walked, and the walk stops as soon as
- * the caller has what it wants: the kernel image is the first file of a linux-image package, so
- * its modules are never decompressed.
+ * Streaming decompression (liblzma, libzstd; the gzip, bzip2 and lz4 commands), ar and tar for
+ * modver-dump (see unpack.h).  A Debian package is read in place (ar), its data.tar.* is
+ * decompressed as it is walked, and the walk stops as soon as the caller has what it wants: the
+ * kernel image is the first file of a linux-image package, so its modules are never decompressed.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <lzma.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include "unpack.h"
@@ -35,6 +34,58 @@ struct zstd_state {
 	ZSTD_DStream *ds;
 	ZSTD_inBuffer ib;
 };
+
+/* gzip (Essential in Debian), bzip2 and lz4: their commands, on a copy of the stream. */
+struct command_state {
+	FILE *pipe;
+	char tmp[32];
+};
+
+static int open_command(struct unpack_stream *s, enum unpack_format f, const u8 *in, u64 len)
+{
+	struct command_state *cs = calloc(1, sizeof(*cs));
+	char cmd[128];
+	int fd;
+
+	if (!cs)
+		return -ENOMEM;
+	snprintf(cs->tmp, sizeof(cs->tmp), "%s", "/tmp/modver-dump.XXXXXX");
+	fd = mkstemp(cs->tmp);
+	if (fd < 0) {
+		free(cs);
+		return -errno;
+	}
+	if (write(fd, in, len) != (ssize_t)len) {
+		close(fd);
+		unlink(cs->tmp);
+		free(cs);
+		return -EIO;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s -dc < %s 2>/dev/null", unpack_format_name(f), cs->tmp);
+	cs->pipe = popen(cmd, "r");
+	if (!cs->pipe) {
+		unlink(cs->tmp);
+		free(cs);
+		return -errno;
+	}
+	s->state = cs;
+	return 0;
+}
+
+static long read_command(struct unpack_stream *s, u8 *buf, size_t n)
+{
+	struct command_state *cs = s->state;
+	size_t got = fread(buf, 1, n, cs->pipe);
+
+	if (got < n) {
+		if (ferror(cs->pipe))
+			s->failed = true;
+		else
+			s->done = true;
+	}
+	return got;
+}
 
 int unpack_stream_open(struct unpack_stream *s, enum unpack_format f, const u8 *in, u64 len)
 {
@@ -79,21 +130,10 @@ int unpack_stream_open(struct unpack_stream *s, enum unpack_format f, const u8 *
 		s->state = zs;
 		return 0;
 	}
-	case UNPACK_GZIP: {
-		z_stream *zs = calloc(1, sizeof(*zs));
-
-		if (!zs)
-			return -ENOMEM;
-		if (inflateInit2(zs, 15 + 16) != Z_OK) {
-			free(zs);
-			return -ENOMEM;
-		}
-		zs->next_in = (u8 *)in;
-		/* zlib counts in uInt: a longer input is read as its first 4 GiB. */
-		zs->avail_in = len > UINT32_MAX ? UINT32_MAX : len;
-		s->state = zs;
-		return 0;
-	}
+	case UNPACK_GZIP:
+	case UNPACK_BZIP2:
+	case UNPACK_LZ4:
+		return open_command(s, f, in, len);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -146,27 +186,6 @@ static long read_zstd(struct unpack_stream *s, u8 *buf, size_t n)
 	return ob.pos;
 }
 
-static long read_gzip(struct unpack_stream *s, u8 *buf, size_t n)
-{
-	z_stream *zs = s->state;
-	int r;
-
-	zs->next_out = buf;
-	zs->avail_out = n > UINT32_MAX ? UINT32_MAX : n;
-	while (zs->avail_out) {
-		r = inflate(zs, Z_NO_FLUSH);
-		if (r == Z_STREAM_END) {
-			s->done = true;
-			break;
-		}
-		if (r != Z_OK) {
-			s->failed = true;
-			break;
-		}
-	}
-	return (u8 *)zs->next_out - buf;
-}
-
 long unpack_stream_read(struct unpack_stream *s, u8 *buf, size_t n)
 {
 	long got;
@@ -188,7 +207,9 @@ long unpack_stream_read(struct unpack_stream *s, u8 *buf, size_t n)
 		got = read_zstd(s, buf, n);
 		break;
 	case UNPACK_GZIP:
-		got = read_gzip(s, buf, n);
+	case UNPACK_BZIP2:
+	case UNPACK_LZ4:
+		got = read_command(s, buf, n);
 		break;
 	default:
 		return -EOPNOTSUPP;
@@ -212,60 +233,22 @@ void unpack_stream_close(struct unpack_stream *s)
 			ZSTD_freeDStream(((struct zstd_state *)s->state)->ds);
 		break;
 	case UNPACK_GZIP:
-		if (s->state)
-			inflateEnd(s->state);
+	case UNPACK_BZIP2:
+	case UNPACK_LZ4:
+		if (s->state) {
+			struct command_state *cs = s->state;
+
+			/* A command that failed or stopped early: its output so far stands. */
+			if (pclose(cs->pipe))
+				s->failed = true;
+			unlink(cs->tmp);
+		}
 		break;
 	default:
 		break;
 	}
 	free(s->state);
 	s->state = NULL;
-}
-
-/* bzip2 and lz4: their commands, if installed, on a copy of the candidate stream. */
-static int unpack_command(enum unpack_format f, const u8 *in, u64 len, u64 max, u8 **out,
-			  u64 *out_len, bool *truncated)
-{
-	char tmp[] = "/tmp/modver-dump.XXXXXX", cmd[128];
-	u64 cap = 1 << 20, n = 0;
-	u8 *buf, *grown;
-	size_t got;
-	FILE *p;
-	int fd = mkstemp(tmp);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, in, len) != (ssize_t)len) {
-		close(fd);
-		unlink(tmp);
-		return -EIO;
-	}
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "%s -dc < %s 2>/dev/null",
-		 f == UNPACK_BZIP2 ? "bzip2" : "lz4", tmp);
-	p = popen(cmd, "r");
-	buf = malloc(cap);
-	while (p && buf && (got = fread(buf + n, 1, cap - n, p)) > 0) {
-		n += got;
-		if (n == cap) {
-			if (cap >= max)
-				break;
-			grown = realloc(buf, cap * 2);
-			if (!grown)
-				break;
-			buf = grown;
-			cap *= 2;
-		}
-	}
-	*truncated = !p || pclose(p) != 0;
-	unlink(tmp);
-	if (!buf || !n) {
-		free(buf);
-		return -EINVAL;
-	}
-	*out = buf;
-	*out_len = n;
-	return 0;
 }
 
 int unpack_buffer(enum unpack_format f, const u8 *in, u64 len, u64 max, u8 **out,
@@ -278,8 +261,6 @@ int unpack_buffer(enum unpack_format f, const u8 *in, u64 len, u64 max, u8 **out
 	int ret;
 
 	*truncated = false;
-	if (f == UNPACK_BZIP2 || f == UNPACK_LZ4)
-		return unpack_command(f, in, len, max, out, out_len, truncated);
 	ret = unpack_stream_open(&s, f, in, len);
 	if (ret)
 		return ret;

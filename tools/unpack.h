@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Unpacking what kernels are shipped in, for modver-dump: streaming decompression (xz, zstd,
- * gzip, legacy lzma), the ar archive of a Debian package and the tar archive inside it.  Every
- * input is untrusted: sizes and offsets are checked, and output is bounded (UNPACK_MAX).
+ * Unpacking what kernels are shipped in, for modver-dump: streaming decompression (xz, zstd and
+ * legacy lzma with their libraries; gzip, bzip2, lz4 with their commands), the ar archive of a
+ * Debian package and the tar archive inside it.  Every input is untrusted: sizes and offsets are
+ * checked, and output is bounded (UNPACK_MAX).
  */
 #ifndef UNPACK_H
 #define UNPACK_H
@@ -43,8 +44,8 @@ void unpack_stream_close(struct unpack_stream *s);
 /*
  * Decompress one stream starting at @in, up to @max bytes of output.  Trailing bytes after the
  * stream (a kernel image's size word, padding) are ignored; output before corrupt input is kept
- * and reported (*truncated), as extract-vmlinux keeps it.  bzip2 and lz4 are handed to the
- * bzip2 and lz4 commands when they are installed.
+ * and reported (*truncated), as extract-vmlinux keeps it.  gzip (Essential in Debian), bzip2
+ * and lz4 are handed to their commands, when installed, through a temporary file.
  */
 int unpack_buffer(enum unpack_format f, const u8 *in, u64 len, u64 max, u8 **out,
 		  u64 *out_len, bool *truncated);
