@@ -100,8 +100,7 @@ int main(int argc, char **argv)
 	if (memcmp(&ha, &hb, sizeof(ha)))
 		return fail("ELF header differs beyond e_shoff and e_shnum", 0, "");
 	if (b.len < a.len || memcmp(a.d + sizeof(ha), b.d + sizeof(hb), a.len - sizeof(ha)))
-		return fail("the old bytes after the ELF header are not a prefix of the new file", 0,
-			    "");
+		return fail("old bytes after the ELF header not a prefix of the new", 0, "");
 	for (i = 0; i < ha.e_shnum; i++) {
 		sa = shdr(&a, i);
 		sb = shdr(&b, i);
