@@ -64,7 +64,7 @@ struct mv_btf {
 	const u8 *types;	/* this blob's type section */
 	const char *strs;	/* this blob's string section, NUL-terminated */
 	u32 types_len;
-	u32 strs_len;		/* this blob's string section (offsets below str_base: the base's) */
+	u32 strs_len;		/* its length (offsets below str_base: the base's) */
 	u32 nr_types;		/* type ids are 1..nr_types (base's included); 0 is void */
 	u32 ptr_size;		/* BTF does not say; the reader's own (64-bit kernels: 8) */
 	const u32 *offs;	/* mv_btf_index(): offs[id - first_id] = record offset; else NULL */
@@ -124,6 +124,7 @@ int mv_btf_open_split(struct mv_btf *btf, const struct mv_btf *base, const void 
 		      const char **why);
 const char *mv_btf_str(const struct mv_btf *btf, u32 off);
 u32 mv_btf_own_types(const struct mv_btf *btf);
+u32 mv_btf_record_len(const struct mv_btf_type *t);
 u64 mv_btf_index_bytes(const struct mv_btf *btf);
 int mv_btf_index(struct mv_btf *btf, u32 *mem, u64 bytes);
 int mv_btf_type(const struct mv_btf *btf, u32 id, struct mv_btf_type *t);
