@@ -71,8 +71,8 @@ static const char *const category_keys[CAT_COUNT] = {
 /* Distinct root changes (kind, type, item), with how many listed symbols reach each. */
 struct root {
 	char *key;		/* "kind|type|item" */
-	const char *type;	/* inside @key */
-	const char *item;
+	char *type;
+	char *item;
 	enum mv_change_kind kind;
 	enum mv_change_class cls;
 	s64 old_value, new_value;
@@ -172,8 +172,11 @@ static void roots_free(struct roots *r)
 {
 	u64 i;
 
-	for (i = 0; i < r->cap; i++)
+	for (i = 0; i < r->cap; i++) {
 		free(r->slots[i].key);
+		free(r->slots[i].type);
+		free(r->slots[i].item);
+	}
 	free(r->slots);
 }
 
@@ -312,7 +315,6 @@ static int on_change(void *arg, const struct mv_change *ch)
 	struct run *r = arg;
 	char key[TEXT_MAX], type[256] = "";
 	struct root *root;
-	char *sep;
 
 	mv_type_name(r->new.b, ch->new_type, type, sizeof(type));
 	if (!type[0])
@@ -321,11 +323,8 @@ static int on_change(void *arg, const struct mv_change *ch)
 	root = roots_get(&r->roots, key);
 	if (root && root->last != r->symbol_no) {
 		if (!root->symbols) {
-			sep = strchr(root->key, '|');
-			root->type = sep + 1;
-			sep = strchr(sep + 1, '|');
-			*sep = '\0';
-			root->item = sep + 1;
+			root->type = strdup(type);
+			root->item = strdup(ch->item);
 			root->kind = ch->kind;
 			root->cls = ch->cls;
 			root->old_value = ch->old_value;
@@ -661,9 +660,9 @@ static void print_roots_json(const struct run *r)
 		printf(",\"class\":");
 		json_string(mv_change_class_name(v[i]->cls));
 		printf(",\"type\":");
-		json_string(v[i]->type);
+		json_string(v[i]->type ?: "");
 		printf(",\"item\":");
-		json_string(v[i]->item);
+		json_string(v[i]->item ?: "");
 		printf(",\"old\":%lld,\"new\":%lld,\"symbols\":%llu}",
 		       (long long)v[i]->old_value, (long long)v[i]->new_value,
 		       (unsigned long long)v[i]->symbols);
@@ -681,8 +680,8 @@ static void print_roots_text(const struct run *r, unsigned int most)
 	for (i = 0; v && i < r->roots.used && i < most; i++) {
 		printf("  %6llu %s  %s: %s", (unsigned long long)v[i]->symbols,
 		       v[i]->cls == MV_CLASS_ADDITIVE ? "additive" : "layout  ",
-		       v[i]->type, mv_change_kind_name(v[i]->kind));
-		if (v[i]->item[0])
+		       v[i]->type ?: "", mv_change_kind_name(v[i]->kind));
+		if (v[i]->item && v[i]->item[0])
 			printf(" %s", v[i]->item);
 		printf(" (%lld -> %lld)\n", (long long)v[i]->old_value,
 		       (long long)v[i]->new_value);
