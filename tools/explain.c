@@ -47,6 +47,7 @@ struct side {
 
 enum category {
 	CAT_NO_BTF,		/* neither side has a FUNC or VAR for it */
+	CAT_MODULE_EXPORT,	/* exported by a module: its BTF is in that module */
 	CAT_ONE_SIDE,		/* one side only */
 	CAT_IDENTICAL,		/* closures identical despite the CRC change */
 	CAT_DIFF_EMPTY,		/* fingerprints differ, no root change found */
@@ -56,6 +57,7 @@ enum category {
 
 static const char *const category_names[CAT_COUNT] = {
 	[CAT_NO_BTF] = "no BTF FUNC/VAR for the symbol (data, assembly or Rust)",
+	[CAT_MODULE_EXPORT] = "exported by a module (its BTF is in that module, not compared)",
 	[CAT_ONE_SIDE] = "BTF on one side only",
 	[CAT_IDENTICAL] = "closure identical despite CRC change",
 	[CAT_DIFF_EMPTY] = "fingerprint changed but no root change found",
@@ -63,7 +65,8 @@ static const char *const category_names[CAT_COUNT] = {
 };
 
 static const char *const category_keys[CAT_COUNT] = {
-	[CAT_NO_BTF] = "no_btf", [CAT_ONE_SIDE] = "btf_one_side",
+	[CAT_NO_BTF] = "no_btf", [CAT_MODULE_EXPORT] = "module_export",
+	[CAT_ONE_SIDE] = "btf_one_side",
 	[CAT_IDENTICAL] = "closure_identical", [CAT_DIFF_EMPTY] = "no_root_change_found",
 	[CAT_DIFF_FAILED] = "diff_failed",
 };
@@ -292,7 +295,7 @@ static u32 side_symbol(struct side *s, const char *name, u64 *fp)
 
 	*fp = 0;
 	if (s->stamp) {
-		if (mv_stamp_find(&s->st, name, &ss) || !ss.type_id)
+		if (mv_stamp_find(&s->st, name, &ss) < 0 || !ss.type_id)
 			return 0;
 		*fp = ss.fp;
 		return ss.type_id;
@@ -431,8 +434,11 @@ static bool explain_symbol(struct run *r, const char *name, bool has_old_crc, u3
 			cat = CAT_DIFF_EMPTY;
 	} else if (both) {
 		cat = CAT_IDENTICAL;
+	} else if (old_id || new_id) {
+		cat = CAT_ONE_SIDE;
 	} else {
-		cat = old_id || new_id ? CAT_ONE_SIDE : CAT_NO_BTF;
+		cat = r->new.ks.symvers && !symvers_in_vmlinux(r->new.ks.symvers, name) &&
+		      has_new_crc ? CAT_MODULE_EXPORT : CAT_NO_BTF;
 	}
 	if (both && crc_changed) {
 		r->crc_btf_both++;

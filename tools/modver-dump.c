@@ -423,7 +423,8 @@ int main(int argc, char **argv)
 			errno = 0;
 			ex.max_changes = strtol(optarg, &end, 10);
 			if (errno || *end || ex.max_changes < 0) {
-				fprintf(stderr, "modver-dump: invalid --max-changes '%s'\n", optarg);
+				fprintf(stderr, "modver-dump: invalid --max-changes '%s'\n",
+					optarg);
 				return 2;
 			}
 			break;
