@@ -463,8 +463,10 @@ static bool explain_symbol(struct run *r, const char *name, bool has_old_crc, u3
 		}
 		printf("}");
 	} else if (r->max_changes && r->changes > r->max_changes) {
-		printf("  ... and %u more root changes (--symbol %s lists them all)\n",
-		       r->changes - r->max_changes, name);
+		printf("  ... and %u more root changes (%s%s lists them all)\n",
+		       r->changes - r->max_changes,
+		       r->o->nr_symbols ? "--max-changes 0" : "--symbol ",
+		       r->o->nr_symbols ? "" : name);
 	} else if (!r->changes && cat >= 0) {
 		printf("  unexplained: %s%s%s\n", category_names[cat],
 		       cat == CAT_DIFF_FAILED ? ": " : "",
@@ -560,7 +562,9 @@ static int explain_exports(struct run *r)
 		}
 		explain_symbol(r, name, has_old, crc, r->o->nr_symbols > 0);
 	}
-	if (r->old.ks.symvers && r->new.ks.symvers) {
+	if (r->o->nr_symbols)
+		r->skipped_modules = 0;	/* only the symbols named were looked at */
+	else if (r->old.ks.symvers && r->new.ks.symvers) {
 		struct name_list gone = { 0 };
 		void *garg[2] = { r, &gone };
 		u64 skipped = r->skipped_modules;
@@ -759,10 +763,14 @@ static void print_summary(const struct run *r, const struct imports *im)
 		first = false;
 	}
 	printf("%s\n", first ? "" : ")");
-	printf("root changes: %llu distinct (kind, type, member), the most reached first ",
+	printf("root changes: %llu distinct (kind, type, member)",
 	       (unsigned long long)r->roots.used);
-	printf("(symbols reaching it, class, change):\n");
-	print_roots_text(r, 20);
+	if (r->listed > 1 && r->roots.used) {
+		printf(", the most reached first (symbols reaching it, class, change):\n");
+		print_roots_text(r, 20);
+	} else {
+		printf("\n");
+	}
 	if (r->crc_btf_both)
 		printf("coverage: %llu of %llu %s\n",
 		       (unsigned long long)r->crc_btf_both_explained,
