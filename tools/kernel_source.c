@@ -501,7 +501,8 @@ static int open_one(const char *path, struct kernel_source *ks, char *err, size_
 		if (ret < 0 && w.err[0])
 			snprintf(err, errlen, "%s", w.err);
 		else if (ret < 0)
-			snprintf(err, errlen, "%s: not a readable Debian package (ar archive)", path);
+			snprintf(err, errlen, "%s: %s", path,
+				 "not a readable Debian package (ar archive)");
 		else if (!ks->btf && !ks->symvers)
 			snprintf(err, errlen, "%s: %s", path,
 				 "a package with neither a kernel image, a vmlinux nor a Module.symvers");
