@@ -66,6 +66,15 @@ static int count_change(void *arg, const struct mv_change *ch)
 	return 0;
 }
 
+/* A broken invariant: say which change, then abort(). */
+static int print_change(void *arg, const struct mv_change *ch)
+{
+	(void)arg;
+	fprintf(stderr, "fuzz_btf: change in a self-diff: %s (%s)\n", ch->text,
+		mv_change_kind_name(ch->kind));
+	return 0;
+}
+
 static int visit_id(void *arg, u32 id)
 {
 	(void)arg;
@@ -102,8 +111,11 @@ static u32 walk(struct side *s, const char **names)
 		}
 		n = 0;
 		if (mv_diff(&s->cl, id, &s->cl2, id, mem, bytes, buf, sizeof(buf), count_change, &n,
-			    &why) > 0)
+			    &why) > 0) {
+			mv_diff(&s->cl, id, &s->cl2, id, mem, bytes, buf, sizeof(buf), print_change,
+				NULL, &why);
 			abort();
+		}
 		if (id > 1)
 			mv_diff(&s->cl, id, &s->cl2, id - 1, mem, bytes, buf, sizeof(buf),
 				count_change, &n, &why);
