@@ -108,6 +108,9 @@ struct modver_record *modver_record_alloc(void);
 void modver_record_put(struct modver_record *rec);
 void modver_record_add(struct modver_record *rec, const char *kind, const char *module,
 		       const char *sym, const struct mv_verdict *v);
+void modver_record_add_explain(struct modver_record *rec, const char *module, const char *sym,
+			       const char *stamp, u32 root, u32 roots, const char *class,
+			       const char *text);
 void modver_record_finish(struct modver_record *rec, struct mv_record_head *h);
 void modver_record_publish(struct modver_record *rec, struct mv_record_head *h);
 size_t modver_record_length(const struct modver_record *rec);
