@@ -9,7 +9,16 @@
  *
  * Use: mv_btf_open(), then mv_btf_index() into mv_btf_index_bytes() of caller memory (an id ->
  * record table: every lookup by id is then O(1)); then mv_btf_find(), mv_btf_field() and the rest.
- * Only native-endian, non-split BTF is read.
+ * Only native-endian BTF is read.
+ *
+ * Split BTF (a module's, /sys/kernel/btf/<module>): mv_btf_open_split() on an opened and indexed
+ * base.  As libbpf and the kernel lay it out, the split blob's type ids continue at
+ * base->nr_types + 1 and its string offsets at the base's total string length; every accessor
+ * (mv_btf_type(), mv_btf_str(), mv_btf_find()...) then reads base and split as one, ids
+ * 1..nr_types.  The base must stay put, unchanged, while the split BTF is used.
+ *
+ * Symbols: mv_btf_names_build() indexes the FUNC and VAR names (of base and split alike) into
+ * caller memory; mv_btf_symbol() then finds an exported symbol's FUNC, else its VAR, in O(1).
  */
 #ifndef MODVER_BTF_H
 #define MODVER_BTF_H
@@ -52,13 +61,24 @@ enum mv_btf_kind {
 
 /* A validated blob.  Fields are read-only for callers. */
 struct mv_btf {
-	const u8 *types;	/* the type section */
-	const char *strs;	/* the string section, NUL-terminated, strs[0] == '\0' */
+	const u8 *types;	/* this blob's type section */
+	const char *strs;	/* this blob's string section, NUL-terminated */
 	u32 types_len;
-	u32 strs_len;
-	u32 nr_types;		/* type ids are 1..nr_types; 0 is void */
+	u32 strs_len;		/* this blob's string section (offsets below str_base: the base's) */
+	u32 nr_types;		/* type ids are 1..nr_types (base's included); 0 is void */
 	u32 ptr_size;		/* BTF does not say; the reader's own (64-bit kernels: 8) */
-	const u32 *offs;	/* mv_btf_index(): offs[id] = record offset in @types; else NULL */
+	const u32 *offs;	/* mv_btf_index(): offs[id - first_id] = record offset; else NULL */
+	const struct mv_btf *base;	/* split BTF: the base (indexed); else NULL */
+	u32 first_id;		/* this blob's first type id: 1, or base->nr_types + 1 */
+	u32 str_base;		/* this blob's first string offset: 0, or the base's end */
+};
+
+/* Names of FUNC and VAR types, hashed (mv_btf_names_build()); read-only for callers. */
+struct mv_btf_names {
+	const struct mv_btf *btf;
+	u32 *slots;		/* type ids, 0 empty; a power of two of them */
+	u32 mask;
+	u32 count;		/* FUNC and VAR types indexed */
 };
 
 /* One type record, decoded. */
@@ -100,6 +120,10 @@ struct mv_btf_expect {
 
 const char *mv_btf_kind_name(unsigned int kind);
 int mv_btf_open(struct mv_btf *btf, const void *data, u64 len, const char **why);
+int mv_btf_open_split(struct mv_btf *btf, const struct mv_btf *base, const void *data, u64 len,
+		      const char **why);
+const char *mv_btf_str(const struct mv_btf *btf, u32 off);
+u32 mv_btf_own_types(const struct mv_btf *btf);
 u64 mv_btf_index_bytes(const struct mv_btf *btf);
 int mv_btf_index(struct mv_btf *btf, u32 *mem, u64 bytes);
 int mv_btf_type(const struct mv_btf *btf, u32 id, struct mv_btf_type *t);
@@ -115,5 +139,10 @@ int mv_btf_int_offset(const struct mv_btf *btf, const char *name, const char *pa
 int mv_btf_check_struct(const struct mv_btf *btf, const char *name,
 			const struct mv_btf_expect *want, unsigned int count,
 			char *why, size_t why_size);
+
+u64 mv_btf_names_bytes(const struct mv_btf *btf);
+int mv_btf_names_build(struct mv_btf_names *nx, const struct mv_btf *btf, void *mem, u64 bytes);
+u32 mv_btf_symbol(const struct mv_btf_names *nx, const char *name);
+u32 mv_btf_symbol_kind(const struct mv_btf_names *nx, const char *name, unsigned int kind);
 
 #endif /* MODVER_BTF_H */
