@@ -133,7 +133,7 @@ static void *modver_live_alloc(struct modver_live_btf *live, u64 bytes, u64 base
 	void *mem;
 
 	if (live->bytes + base_bytes + bytes > MODVER_EXPLAIN_MAX_BYTES) {
-		*why = "the live BTF would need more memory than modver allows an explanation (128 MiB)";
+		*why = "the live BTF would need more than the 128 MiB an explanation may hold";
 		return NULL;
 	}
 	mem = kvmalloc(bytes ? bytes : 1, GFP_KERNEL | __GFP_NOWARN);
@@ -345,7 +345,7 @@ static int modver_explain_diff(struct modver_explain_load *el, const struct mv_s
 	}
 	id = mv_btf_symbol(&live->names, sym);
 	if (!id) {
-		snprintf(why, why_size, "the running kernel's BTF (%s) has no function or variable %s",
+		snprintf(why, why_size, "the BTF of %s has no function or variable %s",
 			 owner[0] ? owner : "vmlinux", sym);
 		goto out;
 	}
