@@ -209,3 +209,75 @@ int ko_undefined_symbols(const struct ko_image *img, ko_symbol_fn fn, void *arg)
 {
 	return mv_undefined_symbols(img->bytes, img->len, fn, arg) ? -EINVAL : 0;
 }
+
+/**
+ * ko_add_section() - a copy of a module image with one non-allocated section appended
+ * @img: the module (ELF64, little-endian, unsigned)
+ * @name: the new section's name
+ * @data: its contents
+ * @len: their length
+ * @out: the new image (ko_image_free() it)
+ * @why: a static reason on failure
+ *
+ * Nothing the kernel reads moves: the old bytes are kept as they are, and the section's contents,
+ * a copy of the section-name table with @name appended and a copy of the section header table with
+ * one more entry (SHT_PROGBITS, no flags: never allocated, never loaded) are appended after them.
+ * Every existing section keeps its index, offset, flags and contents; only the ELF header's
+ * e_shoff and e_shnum and the name table's header (offset, size) change.
+ *
+ * Return: 0, or -EINVAL with @why set.
+ */
+int ko_add_section(const struct ko_image *img, const char *name, const void *data, u64 len,
+		   struct ko_image *out, const char **why)
+{
+	struct elf64_hdr eh;
+	struct elf64_shdr sh, strsh;
+	u64 data_off, str_off, sh_off, total, name_len = strlen(name) + 1;
+	u8 *p;
+
+	if (mv_image_check(img->bytes, img->len, why))
+		return -EINVAL;
+	memcpy(&eh, img->bytes, sizeof(eh));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh.e_shentsize != sizeof(sh) || !eh.e_shstrndx || eh.e_shstrndx >= eh.e_shnum ||
+	    eh.e_shnum >= 0xff00) {
+		*why = "not a 64-bit little-endian module with a section-name table";
+		return -EINVAL;
+	}
+	memcpy(&strsh, img->bytes + eh.e_shoff + (u64)eh.e_shstrndx * sizeof(sh), sizeof(sh));
+	if (strsh.sh_offset > img->len || strsh.sh_size > img->len - strsh.sh_offset ||
+	    !strsh.sh_size || img->bytes[strsh.sh_offset + strsh.sh_size - 1]) {
+		*why = "section-name table outside the image or not NUL-terminated";
+		return -EINVAL;
+	}
+	data_off = (img->len + 7) & ~7ULL;
+	str_off = data_off + len;
+	sh_off = (str_off + strsh.sh_size + name_len + 7) & ~7ULL;
+	total = sh_off + ((u64)eh.e_shnum + 1) * sizeof(sh);
+	if (posix_memalign((void **)&p, 8, total)) {
+		*why = "out of memory";
+		return -EINVAL;
+	}
+	memset(p, 0, total);
+	memcpy(p, img->bytes, img->len);
+	memcpy(p + data_off, data, len);
+	memcpy(p + str_off, img->bytes + strsh.sh_offset, strsh.sh_size);
+	memcpy(p + str_off + strsh.sh_size, name, name_len);
+	memcpy(p + sh_off, img->bytes + eh.e_shoff, (u64)eh.e_shnum * sizeof(sh));
+	memset(&sh, 0, sizeof(sh));
+	sh.sh_name = strsh.sh_size;
+	sh.sh_type = SHT_PROGBITS;
+	sh.sh_offset = data_off;
+	sh.sh_size = len;
+	sh.sh_addralign = 8;
+	memcpy(p + sh_off + (u64)eh.e_shnum * sizeof(sh), &sh, sizeof(sh));
+	strsh.sh_offset = str_off;
+	strsh.sh_size += name_len;
+	memcpy(p + sh_off + (u64)eh.e_shstrndx * sizeof(sh), &strsh, sizeof(sh));
+	eh.e_shoff = sh_off;
+	eh.e_shnum++;
+	memcpy(p, &eh, sizeof(eh));
+	out->bytes = p;
+	out->len = total;
+	return 0;
+}

@@ -22,4 +22,7 @@ const char *ko_modinfo(const struct ko_image *img, const char *tag, char *buf, s
 typedef void (*ko_symbol_fn)(const char *name, bool weak, void *arg);
 int ko_undefined_symbols(const struct ko_image *img, ko_symbol_fn fn, void *arg);
 
+int ko_add_section(const struct ko_image *img, const char *name, const void *data, u64 len,
+		   struct ko_image *out, const char **why);
+
 #endif /* KO_IMAGE_H */

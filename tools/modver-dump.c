@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
+#include "explain.h"
 #include "ko_image.h"
 #include "modver_elf.h"
 #include "modver_format.h"
@@ -286,7 +288,7 @@ static int live_check(const struct dump *d)
 static void print_usage(void)
 {
 	fprintf(stderr, "%s\n",
-		"usage: modver-dump [--json] [--symvers Module.symvers]... [--policy refuse|warn|log] [--force-module-layout] [--kernel-format basic|extended] [--kernel-release RELEASE] [--arch x86_64|aarch64] [--struct-module-size BYTES] [--no-force-load] MODULE.ko[.xz|.zst]\n       modver-dump --live MODULE.ko[.xz|.zst]   (ask the running modver.ko: its dry run)");
+		"usage: modver-dump [--json] [--symvers Module.symvers]... [--policy refuse|warn|log] [--force-module-layout] [--kernel-format basic|extended] [--kernel-release RELEASE] [--arch x86_64|aarch64] [--struct-module-size BYTES] [--no-force-load] MODULE.ko[.xz|.zst]\n       modver-dump --live MODULE.ko[.xz|.zst]   (ask the running modver.ko: its dry run)\n       modver-dump --explain [--json] [--symbol NAME]... OLD NEW [MODULE.ko]   (what changed: OLD and NEW are kernels' BTF sources, OLD '-' for the module's stamp)\n       modver-dump --stamp --btf KERNEL [--output OUT.ko] [--json] MODULE.ko   (record the build kernel's types of the imports)\n       modver-dump --show-stamp [--json] MODULE.ko");
 	exit(2);
 }
 
@@ -303,10 +305,19 @@ int main(int argc, char **argv)
 		{ "arch", required_argument, NULL, 'a' },
 		{ "struct-module-size", required_argument, NULL, 'm' },
 		{ "no-force-load", no_argument, NULL, 'n' },
+		{ "explain", no_argument, NULL, 'E' },
+		{ "symbol", required_argument, NULL, 'S' },
+		{ "stamp", no_argument, NULL, 'T' },
+		{ "btf", required_argument, NULL, 'B' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "show-stamp", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dump d = { .policy = MV_POLICY_REFUSE, .kernel_format = -1 };
+	struct explain_opts ex = { 0 };
+	bool explain = false, stamp = false, show_stamp = false;
+	const char *btf = NULL, *output = NULL;
 	struct mv_tables ext;
 	char err[512], vermagic[64], *end;
 	const char *why;
@@ -386,12 +397,56 @@ int main(int argc, char **argv)
 		case 'n':
 			d.no_force_load = true;
 			break;
+		case 'E':
+			explain = true;
+			break;
+		case 'S':
+			ex.symbols = realloc(ex.symbols, (ex.nr_symbols + 1) * sizeof(*ex.symbols));
+			if (!ex.symbols)
+				return 2;
+			ex.symbols[ex.nr_symbols++] = optarg;
+			break;
+		case 'T':
+			stamp = true;
+			break;
+		case 'B':
+			btf = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'W':
+			show_stamp = true;
+			break;
 		default:
 			print_usage();
 		}
 	}
+	if (explain + stamp + show_stamp + d.live > 1)
+		print_usage();
+	if (explain) {
+		if (argc - optind < 2 || argc - optind > 3)
+			print_usage();
+		ex.json = d.json;
+		ex.old_spec = argv[optind];
+		ex.new_spec = argv[optind + 1];
+		ex.module = argc - optind == 3 ? argv[optind + 2] : NULL;
+		ret = explain_run(&ex);
+		free(ex.symbols);
+		return ret;
+	}
 	if (optind != argc - 1)
 		print_usage();
+	if (stamp) {
+		if (!btf) {
+			fprintf(stderr, "%s\n",
+				"modver-dump: --stamp needs --btf KERNEL (the build kernel's headers, vmlinux, image or package)");
+			return 2;
+		}
+		return stamp_run(btf, argv[optind], output, d.json);
+	}
+	if (show_stamp)
+		return stamp_show(argv[optind], d.json);
 	d.path = argv[optind];
 	if (ko_image_read(d.path, &d.img, err, sizeof(err))) {
 		fprintf(stderr, "modver-dump: %s\n", err);

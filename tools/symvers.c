@@ -13,6 +13,7 @@
 struct symvers_entry {
 	char *name;
 	u32 crc;
+	bool in_vmlinux;	/* exported by vmlinux, not by a module */
 };
 
 struct symvers {
@@ -53,7 +54,7 @@ static struct symvers_entry *slot_for(struct symvers_entry *slots, u64 cap, cons
 	return &slots[i];
 }
 
-static int put(struct symvers *s, const char *name, u32 crc)
+static int put(struct symvers *s, const char *name, u32 crc, bool in_vmlinux)
 {
 	struct symvers_entry *e;
 	u64 i;
@@ -78,7 +79,26 @@ static int put(struct symvers *s, const char *name, u32 crc)
 		s->used++;
 	}
 	e->crc = crc;
+	e->in_vmlinux = in_vmlinux;
 	return 0;
+}
+
+/* One line, NUL-terminated, without its newline. */
+static int parse_line(struct symvers *s, char *line)
+{
+	char *name, *end, *module;
+	unsigned long crc;
+
+	errno = 0;
+	crc = strtoul(line, &end, 16);
+	if (errno || end == line || *end != '\t' || crc > 0xffffffffUL)
+		return -EINVAL;
+	name = end + 1;
+	module = name + strcspn(name, "\t");
+	if (*module)
+		*module++ = '\0';
+	module[strcspn(module, "\t")] = '\0';
+	return *name ? put(s, name, crc, !strcmp(module, "vmlinux")) : -EINVAL;
 }
 
 /**
@@ -90,26 +110,61 @@ static int put(struct symvers *s, const char *name, u32 crc)
  */
 int symvers_load(struct symvers *s, const char *path)
 {
-	char line[4096], *name, *end;
-	unsigned long crc;
+	char line[4096];
 	FILE *f = fopen(path, "r");
 	int ret = 0;
 
 	if (!f)
 		return -errno;
 	while (!ret && fgets(line, sizeof(line), f)) {
-		errno = 0;
-		crc = strtoul(line, &end, 16);
-		if (errno || end == line || *end != '\t' || crc > 0xffffffffUL) {
-			ret = -EINVAL;
-			break;
-		}
-		name = end + 1;
-		name[strcspn(name, "\t\n")] = '\0';
-		ret = *name ? put(s, name, crc) : -EINVAL;
+		line[strcspn(line, "\n")] = '\0';
+		ret = parse_line(s, line);
 	}
 	fclose(f);
 	return ret;
+}
+
+/**
+ * symvers_load_mem() - add the exports of a Module.symvers held in memory
+ * @s: the table
+ * @data: the file's contents
+ * @len: their length
+ *
+ * Return: 0, or a negative errno (-EINVAL for a line that is not an export).
+ */
+int symvers_load_mem(struct symvers *s, const char *data, u64 len)
+{
+	char line[4096];
+	u64 pos = 0, n;
+	int ret = 0;
+
+	while (!ret && pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+
+		n = (nl ? (u64)(nl - data) : len) - pos;
+		if (n >= sizeof(line))
+			return -EINVAL;
+		memcpy(line, data + pos, n);
+		line[n] = '\0';
+		ret = parse_line(s, line);
+		pos += n + 1;
+	}
+	return ret;
+}
+
+/* Calls @fn for every export, in no particular order. */
+void symvers_foreach(const struct symvers *s, symvers_fn fn, void *arg)
+{
+	u64 i;
+
+	for (i = 0; i < s->cap; i++)
+		if (s->slots[i].name)
+			fn(s->slots[i].name, s->slots[i].crc, s->slots[i].in_vmlinux, arg);
+}
+
+u64 symvers_count(const struct symvers *s)
+{
+	return s->used;
 }
 
 bool symvers_crc(const struct symvers *s, const char *name, u32 *crc)

@@ -9,6 +9,11 @@ struct symvers;
 
 struct symvers *symvers_new(void);
 int symvers_load(struct symvers *s, const char *path);
+int symvers_load_mem(struct symvers *s, const char *data, u64 len);
+u64 symvers_count(const struct symvers *s);
+
+typedef void (*symvers_fn)(const char *name, u32 crc, bool in_vmlinux, void *arg);
+void symvers_foreach(const struct symvers *s, symvers_fn fn, void *arg);
 bool symvers_crc(const struct symvers *s, const char *name, u32 *crc);
 void symvers_free(struct symvers *s);
 
