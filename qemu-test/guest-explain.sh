@@ -12,11 +12,12 @@ explain_counters() {
 	done
 }
 
-# explain_load TAG FILE MODNAME: one load of FILE, its taint, then unload.
+# explain_load TAG FILE MODNAME: one load of FILE, its taint, its kernel log, then unload.
 explain_load() {
 	echo "@@XLOAD $1 $2"
 	try insmod "$2"
 	taint "$3"
+	dmesg -c | sed 's/^/@@DMESG /'
 	quiet_rmmod "$3"
 }
 
@@ -47,5 +48,4 @@ grep 'modver_explain:' $T/trace | sed 's/^.*modver_explain: /@@XTRACE /'
 echo 0 >$T/events/modver/modver_explain/enable
 sed 's/^/@@XREPORT /' /sys/kernel/debug/modver/report
 quiet_rmmod modver
-explain_counters unloaded 2>/dev/null
 end

@@ -31,7 +31,6 @@ case $arch in
 amd64) candidates=(hangcheck-timer michael_mic xor) ;;
 arm64) candidates=(michael_mic softdog) ;;
 esac
-symvers_of() { awk '{ print $2, $1 }' "$1" | sort -k1,1; }
 layout_of() { awk '$2 == "module_layout" { print $1 }' "$1"; }
 cur_layout=$(layout_of "$KDIR/Module.symvers")
 
@@ -67,8 +66,11 @@ if [ ! -f "$root/modules.done" ]; then
 	touch "$root/modules.done"
 fi
 
-stamper=${MODVER_STAMPER:-$MODVER_ROOT/tools/modver-stamp}
-[ -x "$stamper" ] || make -s -C "$MODVER_ROOT/tools" modver-stamp >/dev/null 2>&1 || true
+# The stamping step (modver-dump --stamp) and the host's own explanation of each mismatch
+# (modver-dump --explain, from the stamp against the new kernel's BTF, the same pure core as
+# modver.ko): the judge holds the kernel's lines to it.
+dump=${MODVER_DUMP:-$MODVER_ROOT/tools/modver-dump}
+[ -x "$dump" ] || make -s -C "$MODVER_ROOT/tools" modver-dump >&2 || die "modver-dump does not build"
 mkdir -p "$dir"
 : >"$dir/list"
 names=()
@@ -82,16 +84,21 @@ for c in "${candidates[@]}"; do
 	esac
 	[ -z "$(modinfo -F depends "$dir/$c.ko")" ] || { rm -f "$dir/$c.ko"; continue; }
 	# The imports whose CRC differs between the module and the current kernel.
-	bad=$(join <(modprobe --dump-modversions "$dir/$c.ko" | awk '{ print $2, $1 }' | sort -k1,1) \
-		<(symvers_of "$KDIR/Module.symvers") | awk '$1 != "module_layout" && strtonum($2) != strtonum($3) { print $1 }' |
-		tr '\n' ' ')
+	bad=
+	while read -r crc sym; do
+		[ "$sym" = module_layout ] && continue
+		k=$(awk -v s="$sym" '$2 == s { print $1; exit }' "$KDIR/Module.symvers")
+		[ -n "$k" ] && [ $((crc)) != $((k)) ] && bad+="$sym "
+	done < <(modprobe --dump-modversions "$dir/$c.ko")
 	if [ -z "$bad" ]; then
 		rm -f "$dir/$c.ko"
 		continue
 	fi
-	if ! "$stamper" --btf "$root/vmlinux" --release "$old" -o "$dir/$c-stamped.ko" "$dir/$c.ko" \
-		>"$dir/$c.stamp.log" 2>&1; then
-		say "cannot stamp $c.ko: $(head -n 1 "$dir/$c.stamp.log")"
+	if "$dump" --stamp --btf "$root/vmlinux" --output "$dir/$c-stamped.ko" "$dir/$c.ko" \
+		>"$out/old-abi-$c.stamp.log" 2>&1; then
+		"$dump" --explain - "$KDIR/vmlinux" "$dir/$c-stamped.ko" >"$out/old-abi-$c.explain" 2>&1 || true
+	else
+		say "cannot stamp $c.ko: $(head -n 1 "$out/old-abi-$c.stamp.log")"
 		rm -f "$dir/$c-stamped.ko"
 	fi
 	echo "$c $(modinfo -F name "$dir/$c.ko") ${bad% }" >>"$dir/list"
