@@ -142,7 +142,7 @@ static const char *mv_btf_check_record(const struct mv_btf *btf, u32 off, u32 *b
 	if (avail < MV_BTF_TYPE_SIZE)
 		return "type section ends inside a type record";
 	info = mv_btf_u32(rec + 4);
-	if (mv_btf_u32(rec) >= btf->strs_len)
+	if (mv_btf_u32(rec) >= (u64)btf->str_base + btf->strs_len)
 		return "type name outside the string section";
 	if (MV_BTF_INFO_KIND(info) == MV_BTF_KIND_UNKN)
 		return "type record of kind 0";
@@ -153,28 +153,16 @@ static const char *mv_btf_check_record(const struct mv_btf *btf, u32 off, u32 *b
 	if (extra > avail - MV_BTF_TYPE_SIZE)
 		return "type record runs past the type section";
 	for (i = 0; named && i < count; i++)
-		if (mv_btf_u32(rec + MV_BTF_TYPE_SIZE + (u64)i * elem) >= btf->strs_len)
+		if (mv_btf_u32(rec + MV_BTF_TYPE_SIZE + (u64)i * elem) >=
+		    (u64)btf->str_base + btf->strs_len)
 			return "member name outside the string section";
 	*bytes = MV_BTF_TYPE_SIZE + (u32)extra;
 	return NULL;
 }
 
-/**
- * mv_btf_open() - validate a BTF blob and count its types
- * @btf: set up to read @data; the index is not built yet (mv_btf_index())
- * @data: the blob (any alignment); must stay put while @btf is used
- * @len: its length in bytes
- * @why: set to a static reason when the blob is rejected
- *
- * Checks the header (magic, version, flags, header length), that the type and string sections
- * lie inside the blob without overlapping, that the string section starts with the empty name and
- * is NUL-terminated, and walks every type record: a known kind, its trailing data inside the type
- * section, every name offset inside the string section.  What it does not check (type ids) the
- * other functions check on use.
- *
- * Return: 0 when the blob can be read, -1 otherwise.
- */
-int mv_btf_open(struct mv_btf *btf, const void *data, u64 len, const char **why)
+/* mv_btf_open() and mv_btf_open_split(): @base NULL or an opened, indexed, non-split BTF. */
+static int mv_btf_open_on(struct mv_btf *btf, const struct mv_btf *base, const void *data, u64 len,
+			  const char **why)
 {
 	const u8 *p = data;
 	u32 hdr_len, type_off, type_len, str_off, str_len, off, bytes;
@@ -228,27 +216,116 @@ int mv_btf_open(struct mv_btf *btf, const void *data, u64 len, const char **why)
 	btf->strs = (const char *)p + hdr_len + str_off;
 	btf->strs_len = str_len;
 	btf->ptr_size = sizeof(void *);
-	if (!str_len || str_len - 1 > MV_BTF_MAX_NAME_OFFSET || btf->strs[str_len - 1] ||
-	    btf->strs[0]) {
+	btf->first_id = 1;
+	if (base) {
+		/* As the kernel's btf_parse_str_sec(): a split blob may have no strings of its own. */
+		btf->base = base;
+		btf->first_id = base->nr_types + 1;
+		btf->str_base = base->str_base + base->strs_len;
+		btf->ptr_size = base->ptr_size;
+		if ((u64)btf->str_base + str_len - 1 > MV_BTF_MAX_NAME_OFFSET && str_len) {
+			*why = "split string section too long";
+			return -1;
+		}
+		if (str_len && btf->strs[str_len - 1]) {
+			*why = "split string section unterminated";
+			return -1;
+		}
+	} else if (!str_len || str_len - 1 > MV_BTF_MAX_NAME_OFFSET || btf->strs[str_len - 1] ||
+		   btf->strs[0]) {
 		*why = "string section empty, too long, unterminated or not starting with \"\"";
 		return -1;
 	}
+	btf->nr_types = btf->first_id - 1;
 	for (off = 0; off < type_len; off += bytes) {
 		*why = mv_btf_check_record(btf, off, &bytes);
 		if (*why)
 			return -1;
-		if (btf->nr_types == MV_BTF_MAX_TYPES) {
+		if (btf->nr_types >= MV_BTF_MAX_TYPES) {
 			*why = "more BTF types than ids";
 			return -1;
 		}
 		btf->nr_types++;
 	}
-	if (!btf->nr_types) {
+	if (!base && !btf->nr_types) {
 		*why = "no BTF types";
 		return -1;
 	}
 	*why = NULL;
 	return 0;
+}
+
+/**
+ * mv_btf_open() - validate a BTF blob and count its types
+ * @btf: set up to read @data; the index is not built yet (mv_btf_index())
+ * @data: the blob (any alignment); must stay put while @btf is used
+ * @len: its length in bytes
+ * @why: set to a static reason when the blob is rejected
+ *
+ * Checks the header (magic, version, flags, header length), that the type and string sections
+ * lie inside the blob without overlapping, that the string section starts with the empty name and
+ * is NUL-terminated, and walks every type record: a known kind, its trailing data inside the type
+ * section, every name offset inside the string section.  What it does not check (type ids) the
+ * other functions check on use.
+ *
+ * Return: 0 when the blob can be read, -1 otherwise.
+ */
+int mv_btf_open(struct mv_btf *btf, const void *data, u64 len, const char **why)
+{
+	return mv_btf_open_on(btf, NULL, data, len, why);
+}
+
+/**
+ * mv_btf_open_split() - validate split BTF (a module's) on its base (vmlinux's)
+ * @btf: set up to read @data on @base; then mv_btf_index() it
+ * @base: opened and indexed by mv_btf_open() and mv_btf_index(); not itself split; kept
+ *	unchanged while @btf is used
+ * @data: the split blob, as /sys/kernel/btf/<module> holds it
+ * @len: its length in bytes
+ * @why: set to a static reason when the blob is rejected
+ *
+ * As libbpf and the kernel read split BTF: type ids go on at @base->nr_types + 1, string offsets
+ * below the base's string length are the base's, the split string section may be empty and need
+ * not start with "", and a split blob may have no types.  Every accessor then reads @btf as base
+ * and split together.
+ *
+ * Return: 0 when the blob can be read, -1 otherwise.
+ */
+int mv_btf_open_split(struct mv_btf *btf, const struct mv_btf *base, const void *data, u64 len,
+		      const char **why)
+{
+	if (!base || base->base || !base->offs) {
+		memset(btf, 0, sizeof(*btf));
+		*why = "the base BTF is missing, split itself or not indexed";
+		return -1;
+	}
+	return mv_btf_open_on(btf, base, data, len, why);
+}
+
+/**
+ * mv_btf_str() - the string at a name offset
+ * @btf: opened BTF; split BTF reads offsets below its own strings in its base
+ * @off: a name offset from a type record (checked by mv_btf_open())
+ *
+ * Return: the NUL-terminated string, or "" for an offset outside every string section.
+ */
+const char *mv_btf_str(const struct mv_btf *btf, u32 off)
+{
+	if (off < btf->str_base)
+		return btf->base ? mv_btf_str(btf->base, off) : "";
+	off -= btf->str_base;
+	return off < btf->strs_len ? btf->strs + off : "";
+}
+
+/**
+ * mv_btf_own_types() - how many types this blob holds itself (split BTF: not the base's)
+ * @btf: opened BTF
+ *
+ * Return: the count; ids first_id..nr_types.
+ */
+u32 mv_btf_own_types(const struct mv_btf *btf)
+{
+	return btf->nr_types - (btf->first_id - 1);
 }
 
 /**
@@ -259,7 +336,7 @@ int mv_btf_open(struct mv_btf *btf, const void *data, u64 len, const char **why)
  */
 u64 mv_btf_index_bytes(const struct mv_btf *btf)
 {
-	return ((u64)btf->nr_types + 1) * sizeof(u32);
+	return ((u64)mv_btf_own_types(btf) + 1) * sizeof(u32);
 }
 
 /**
@@ -274,14 +351,14 @@ u64 mv_btf_index_bytes(const struct mv_btf *btf)
  */
 int mv_btf_index(struct mv_btf *btf, u32 *mem, u64 bytes)
 {
-	u32 off = 0, id;
+	u32 off = 0, id, own = mv_btf_own_types(btf);
 	const char *why;
 	u32 len;
 
 	if (!mem || !btf->types || bytes < mv_btf_index_bytes(btf))
 		return -1;
 	mem[0] = 0;
-	for (id = 1; id <= btf->nr_types; id++) {
+	for (id = 1; id <= own; id++) {
 		/* Validated by mv_btf_open(); asked again only for the length. */
 		why = mv_btf_check_record(btf, off, &len);
 		if (why)
@@ -307,14 +384,16 @@ int mv_btf_type(const struct mv_btf *btf, u32 id, struct mv_btf_type *t)
 
 	if (!btf->offs || !id || id > btf->nr_types)
 		return -1;
-	t->rec = btf->types + btf->offs[id];
+	if (id < btf->first_id)
+		return btf->base ? mv_btf_type(btf->base, id, t) : -1;
+	t->rec = btf->types + btf->offs[id - btf->first_id + 1];
 	info = mv_btf_u32(t->rec + 4);
 	t->id = id;
 	t->kind = MV_BTF_INFO_KIND(info);
 	t->kflag = MV_BTF_INFO_KFLAG(info);
 	t->vlen = MV_BTF_INFO_VLEN(info);
 	t->size_type = mv_btf_u32(t->rec + 8);
-	t->name = btf->strs + mv_btf_u32(t->rec);
+	t->name = mv_btf_str(btf, mv_btf_u32(t->rec));
 	return 0;
 }
 
@@ -336,7 +415,7 @@ int mv_btf_member(const struct mv_btf *btf, const struct mv_btf_type *t, u32 i,
 	if (!mv_btf_is_composite(t->kind) || i >= t->vlen)
 		return -1;
 	p = t->rec + MV_BTF_TYPE_SIZE + (u64)i * 12;
-	m->name = btf->strs + mv_btf_u32(p);
+	m->name = mv_btf_str(btf, mv_btf_u32(p));
 	m->type = mv_btf_u32(p + 4);
 	offset = mv_btf_u32(p + 8);
 	/* kind_flag: bits 0-23 are the offset, 24-31 the bitfield size (0: not a bitfield). */
@@ -678,4 +757,141 @@ int mv_btf_check_struct(const struct mv_btf *btf, const char *name,
 		return -1;
 	}
 	return 0;
+}
+
+/* The name index's hash: FNV-1a, 32 bits (names come from BTF the index's caller trusts as data). */
+static u32 mv_btf_name_hash(const char *s)
+{
+	u32 h = 0x811c9dc5;
+
+	while (*s)
+		h = (h ^ (u8)*s++) * 0x01000193;
+	return h;
+}
+
+static bool mv_btf_is_symbol(const struct mv_btf_type *t)
+{
+	return (t->kind == MV_BTF_KIND_FUNC || t->kind == MV_BTF_KIND_VAR) && t->name[0];
+}
+
+/* Slots for @count names: a power of two at least twice as many, at least 2. */
+static u64 mv_btf_names_slots(u32 count)
+{
+	u64 slots = 2;
+
+	while (slots < (u64)count * 2)
+		slots <<= 1;
+	return slots;
+}
+
+/**
+ * mv_btf_names_bytes() - memory mv_btf_names_build() wants
+ * @btf: indexed by mv_btf_index() (split BTF: its base's names are indexed too)
+ *
+ * Walks every type once, counting named FUNC and VAR types.
+ *
+ * Return: the size in bytes.
+ */
+u64 mv_btf_names_bytes(const struct mv_btf *btf)
+{
+	struct mv_btf_type t;
+	u32 id, count = 0;
+
+	for (id = 1; id <= btf->nr_types; id++)
+		if (!mv_btf_type(btf, id, &t) && mv_btf_is_symbol(&t))
+			count++;
+	return mv_btf_names_slots(count) * sizeof(u32);
+}
+
+/**
+ * mv_btf_names_build() - hash the names of every FUNC and VAR type, for mv_btf_symbol()
+ * @nx: the index
+ * @btf: indexed by mv_btf_index(); kept while @nx is used
+ * @mem: mv_btf_names_bytes(@btf) bytes, kept while @nx is used
+ * @bytes: their size
+ *
+ * Open addressing with linear probing, at most half full: a lookup is O(1) on average.
+ *
+ * Return: 0, or -1 when @mem is too small.
+ */
+int mv_btf_names_build(struct mv_btf_names *nx, const struct mv_btf *btf, void *mem, u64 bytes)
+{
+	u64 slots = mv_btf_names_bytes(btf) / sizeof(u32);
+	struct mv_btf_type t;
+	u32 id, i;
+
+	memset(nx, 0, sizeof(*nx));
+	if (!mem || bytes < slots * sizeof(u32))
+		return -1;
+	nx->btf = btf;
+	nx->slots = mem;
+	nx->mask = (u32)slots - 1;
+	memset(mem, 0, slots * sizeof(u32));
+	for (id = 1; id <= btf->nr_types; id++) {
+		if (mv_btf_type(btf, id, &t) || !mv_btf_is_symbol(&t))
+			continue;
+		if ((u64)nx->count * 2 >= slots)
+			return -1;
+		for (i = mv_btf_name_hash(t.name) & nx->mask; nx->slots[i]; i = (i + 1) & nx->mask)
+			;
+		nx->slots[i] = id;
+		nx->count++;
+	}
+	return 0;
+}
+
+/* How well @t answers for an exported symbol: global FUNC, other FUNC, global VAR, other VAR. */
+static unsigned int mv_btf_symbol_rank(const struct mv_btf_type *t)
+{
+	bool global = t->vlen == 1;	/* BTF_FUNC_GLOBAL, BTF_VAR_GLOBAL_ALLOCATED */
+
+	if (t->kind == MV_BTF_KIND_FUNC)
+		return global ? 4 : 3;
+	return global ? 2 : 1;
+}
+
+/**
+ * mv_btf_symbol_kind() - the type of an exported symbol, of one kind
+ * @nx: built by mv_btf_names_build()
+ * @name: the symbol
+ * @kind: MV_BTF_KIND_FUNC, MV_BTF_KIND_VAR, or MV_BTF_KIND_UNKN for either
+ *
+ * Several types may share a name (static functions in different files): a global one is preferred,
+ * then a FUNC over a VAR, then the lowest id.
+ *
+ * Return: the type id, or 0 when BTF has none.
+ */
+u32 mv_btf_symbol_kind(const struct mv_btf_names *nx, const char *name, unsigned int kind)
+{
+	struct mv_btf_type t;
+	unsigned int rank, best_rank = 0;
+	u32 i, n, best = 0;
+
+	if (!nx->slots)
+		return 0;
+	i = mv_btf_name_hash(name) & nx->mask;
+	for (n = 0; n <= nx->mask && nx->slots[i]; n++, i = (i + 1) & nx->mask) {
+		if (mv_btf_type(nx->btf, nx->slots[i], &t) || strcmp(t.name, name))
+			continue;
+		if (kind != MV_BTF_KIND_UNKN && t.kind != kind)
+			continue;
+		rank = mv_btf_symbol_rank(&t);
+		if (rank > best_rank || (rank == best_rank && t.id < best)) {
+			best = t.id;
+			best_rank = rank;
+		}
+	}
+	return best;
+}
+
+/**
+ * mv_btf_symbol() - the BTF of an exported symbol: its FUNC, else its VAR
+ * @nx: built by mv_btf_names_build()
+ * @name: the symbol
+ *
+ * Return: the type id, or 0 when BTF has neither.
+ */
+u32 mv_btf_symbol(const struct mv_btf_names *nx, const char *name)
+{
+	return mv_btf_symbol_kind(nx, name, MV_BTF_KIND_UNKN);
 }
