@@ -44,4 +44,17 @@ install modules_install: modules
 		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	$(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 
-.PHONY: all modules clean install modules_install
+# `make stamp KDIR=<headers tree> MODULES="/path/a.ko /path/b.ko" [STAMP_BTF=<kernel BTF>]`:
+# stamp any out-of-tree modules (absolute paths: make -C changes directory) from their build
+# kernel's BTF with modver-dump --stamp, built here first unless MODVER_DUMP names another.  The
+# rules are tools/stamp.mk's, which a module's own Makefile can include.  (Not included here:
+# the DKMS source tree has no tools/.)
+MODVER_DUMP ?= $(CURDIR)/tools/modver-dump
+
+stamp:
+	@test -n "$(strip $(MODULES))" || { echo "make stamp: give MODULES=\"/path/a.ko ...\"" >&2; exit 1; }
+	$(if $(filter $(CURDIR)/tools/modver-dump,$(MODVER_DUMP)),$(MAKE) -s -C tools modver-dump)
+	$(MAKE) -f $(CURDIR)/tools/stamp.mk KDIR=$(KDIR) MODVER_DUMP=$(MODVER_DUMP) \
+		MODULES="$(MODULES)" $(if $(STAMP_BTF),STAMP_BTF="$(STAMP_BTF)") modver-stamp
+
+.PHONY: all modules clean install modules_install stamp

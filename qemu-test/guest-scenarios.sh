@@ -163,6 +163,19 @@ for f in $FIXTURES $MALFORMED; do
 	load_fixture "$f"
 	end
 done
+# Issue 14: the stamped consumer loads on the stock kernel exactly as the plain one, matching
+# (exporter v1) and mismatching (v2).
+begin "stamp/stock"
+for v in 1 2; do
+	insmod $P/mv_exporter-v$v.ko
+	for m in mv_consumer mv_consumer-stamped; do
+		try insmod $P/$m.ko
+		taint mv_consumer
+		quiet_rmmod mv_consumer
+	done
+	quiet_rmmod mv_exporter
+done
+end
 [ -f $P/guest-stress.sh ] && . $P/guest-stress.sh	# debug kernel only; here while nothing has tainted F
 
 for policy in refuse warn log; do

@@ -298,6 +298,17 @@ esac
 MALFORMED="ext_ok ext_contra ext_count ext_half vers_odd vers_unterm vers_dup vers_nobits vers_outside"
 for f in clean match mismatch altered missing notable badlayout $MALFORMED; do judge_baseline $f; done
 
+# Issue 14: the stamped consumer, on the stock kernel, exactly as the plain one.
+B=$(block stamp/stock)
+lacks "modver:"
+rcs 0 0 '!0' '!0'
+lines_are 2 'mv_consumer: disagrees about version of symbol mv_exported_fn' "each v2 load refused"
+checks=$((checks + 1))
+taints=$(sed -n 's/^@@TAINT mv_consumer //p' <<<"$B" | tr '\n' ' ')
+[ "$taints" = "$(sed -n 's/^@@TAINT mv_consumer //p' <<<"$B" | sed -n '1p;1p;3p;3p' | tr '\n' ' ')" ] ||
+	fail "stamped and plain loads differ in taint: $taints"
+verdict stamp/stock "stamped mv_consumer loads and is refused as the plain one, same taint"
+
 for p in refuse warn log; do
 	B=$(block "modver-load/$p")
 	rcs 0 0

@@ -29,6 +29,11 @@
 # kernel has DEBUG_ATOMIC_SLEEP and PROVE_LOCKING but is not RT, where kfree() with preemption off
 # is legal.
 #
+# On the host too (issue 14): modver-dump --stamp on real Debian modules (tests/stamp.sh: signed
+# modules refused, nothing the kernel reads changed, the stamp read back) and --explain on real
+# pairs of Debian kernel ABIs, 6.12 and 6.1 amd64 (tests/btf-pairs.sh: coverage and the confusion
+# matrix per pair).
+#
 # Then modver-dump against each kernel's fixtures and its agreement with modver.ko, and a bounded
 # fuzz run (MODVER_FUZZ_SECONDS, default 60) over the image parser seeded with the fixtures.
 #
@@ -236,6 +241,14 @@ if make -s -C "$MODVER_ROOT/tools" modver-dump >"$MODVER_CACHE/modver-dump.log" 
 	modver_dump=$MODVER_ROOT/tools/modver-dump
 else
 	report "FAIL host modver-dump: does not build (see $MODVER_CACHE/modver-dump.log)"
+fi
+
+# Issue 14 on the host: stamps on real modules, and --explain on real pairs of Debian kernel ABIs.
+if [ -n "$modver_dump" ] && [ -n "$debian_lines" ]; then
+	timed "stamping real modules" bash "$MODVER_ROOT/tests/stamp.sh" "$modver_dump" |
+		tee -a "$results"
+	timed "explaining real Debian kernel pairs" bash "$MODVER_ROOT/tests/btf-pairs.sh" \
+		"$modver_dump" | tee -a "$results"
 fi
 
 # The benchmark's userspace replay links the pure core too: it must keep building with it.

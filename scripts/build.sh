@@ -55,6 +55,18 @@ kmake M="$out/consumer" KBUILD_EXTRA_SYMBOLS="$out/exporter-v1/Module.symvers" m
 	>"$out/consumer/build.log" 2>&1 || { cat "$out/consumer/build.log" >&2; die "consumer build failed"; }
 cp "$out/consumer/mv_consumer.ko" "$out/payload/"
 
+# Issue 14: a stamped copy of the consumer, which must load on the stock kernel exactly as the
+# plain one (guest-scenarios.sh stamp/stock), stamped from the build kernel's BTF (6.1's headers
+# have no vmlinux: its image then) by the host's modver-dump.
+need_packages liblzma-dev libzstd-dev
+make -s -C "$out/dump-src" MODVER_INCLUDE="$MODVER_ROOT/include" MODVER_CORE="$MODVER_ROOT/core" \
+	modver-dump >>"$out/dump-src/build.log" 2>&1 ||
+	{ cat "$out/dump-src/build.log" >&2; die "modver-dump (host) build failed"; }
+stamp_btf=$KDIR
+[ -f "$KDIR/vmlinux" ] || stamp_btf=$VMLINUZ,$KDIR
+"$out/dump-src/modver-dump" --stamp --btf "$stamp_btf" --output "$out/payload/mv_consumer-stamped.ko" \
+	"$out/consumer/mv_consumer.ko" >/dev/null || die "cannot stamp mv_consumer from $stamp_btf"
+
 # Many offences in one load (the per-load line budget): mv_many exports 40 functions whose
 # argument type differs between its v1 and v2 builds, and mv_many_user, built against v1, calls
 # them all.  Generated here: the functions differ only in their number.
