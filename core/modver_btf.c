@@ -318,6 +318,23 @@ const char *mv_btf_str(const struct mv_btf *btf, u32 off)
 }
 
 /**
+ * mv_btf_record_len() - the length of a decoded type's record, what follows it included
+ * @t: from mv_btf_type() (so of a kind mv_btf_open() accepted)
+ *
+ * Return: the length in bytes; 0 for a kind this reader does not know.
+ */
+u32 mv_btf_record_len(const struct mv_btf_type *t)
+{
+	u64 count;
+	u32 elem;
+	bool named;
+
+	if (mv_btf_kind_layout(t->kind, t->vlen, &count, &elem, &named))
+		return 0;
+	return MV_BTF_TYPE_SIZE + (u32)(count * elem);
+}
+
+/**
  * mv_btf_own_types() - how many types this blob holds itself (split BTF: not the base's)
  * @btf: opened BTF
  *

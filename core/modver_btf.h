@@ -124,6 +124,7 @@ int mv_btf_open_split(struct mv_btf *btf, const struct mv_btf *base, const void 
 		      const char **why);
 const char *mv_btf_str(const struct mv_btf *btf, u32 off);
 u32 mv_btf_own_types(const struct mv_btf *btf);
+u32 mv_btf_record_len(const struct mv_btf_type *t);
 u64 mv_btf_index_bytes(const struct mv_btf *btf);
 int mv_btf_index(struct mv_btf *btf, u32 *mem, u64 bytes);
 int mv_btf_type(const struct mv_btf *btf, u32 id, struct mv_btf_type *t);

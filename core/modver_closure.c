@@ -40,6 +40,8 @@
 #define MV_FP_BAD		2
 #define MV_CL_DONE		2
 #define MV_CL_BAD		3
+#define MV_CL_DEF_MASK		3
+#define MV_CL_FP_DONE		0x10	/* in state: fp[] holds the closure's fingerprint */
 
 static u64 mv_fp_mix(u64 h, u64 v)
 {
@@ -174,13 +176,13 @@ static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 	u64 h, r;
 	u32 i, n;
 
-	if (cl->state[id] == MV_CL_DONE) {
+	if ((cl->state[id] & MV_CL_DEF_MASK) == MV_CL_DONE) {
 		*out = cl->def[id];
 		return 0;
 	}
-	if (cl->state[id] || depth > MV_BTF_MAX_DEPTH || mv_btf_type(cl->btf, id, &t))
+	if ((cl->state[id] & MV_CL_DEF_MASK) || depth > MV_BTF_MAX_DEPTH || mv_btf_type(cl->btf, id, &t))
 		goto bad;
-	cl->state[id] = 1;
+	cl->state[id] |= 1;
 	x = t.rec + MV_BTF_TYPE_SIZE;
 	h = mv_fp_mix(MV_FP_SEED, t.kind);
 	switch (t.kind) {
@@ -251,12 +253,12 @@ static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 		goto bad;
 	}
 	cl->def[id] = h;
-	cl->state[id] = MV_CL_DONE;
+	cl->state[id] = (cl->state[id] & ~MV_CL_DEF_MASK) | MV_CL_DONE;
 	*out = h;
 	return 0;
 bad:
 	if (id <= cl->btf->nr_types)
-		cl->state[id] = MV_CL_BAD;
+		cl->state[id] = (cl->state[id] & ~MV_CL_DEF_MASK) | MV_CL_BAD;
 	return -1;
 }
 
@@ -330,7 +332,7 @@ static u64 mv_cl_fixed_bytes(const struct mv_btf *btf)
 {
 	u64 n = (u64)btf->nr_types + 2;
 
-	return n * (sizeof(u64) + 3 * sizeof(u32) + 1) + 16;
+	return n * (2 * sizeof(u64) + 4 * sizeof(u32) + 1) + 16;
 }
 
 /* The edges mv_closure_init() may store: every child slot of every type (an upper bound in BTF
@@ -385,12 +387,15 @@ int mv_closure_init(struct mv_closure *cl, const struct mv_btf *btf, void *mem, 
 	cap = (bytes - mv_cl_fixed_bytes(btf)) / sizeof(u32);
 	cl->btf = btf;
 	cl->def = (u64 *)p;
-	cl->mark = (u32 *)(p + n * sizeof(u64));
+	cl->fp = cl->def + n;
+	cl->mark = (u32 *)(cl->fp + n);
 	cl->stack = cl->mark + n;
 	cl->edge_start = cl->stack + n;
-	cl->state = (u8 *)(cl->edge_start + n);
+	cl->fmark = cl->edge_start + n;
+	cl->state = (u8 *)(cl->fmark + n);
 	cl->edges = (u32 *)(p + mv_cl_fixed_bytes(btf));
 	memset(cl->mark, 0, n * sizeof(u32));
+	memset(cl->fmark, 0, n * sizeof(u32));
 	memset(cl->state, 0, n);
 	for (id = 1; id <= btf->nr_types; id++) {
 		cl->edge_start[id] = at;
@@ -428,9 +433,16 @@ int mv_closure_fingerprint(struct mv_closure *cl, u32 sym_id, u64 *fp)
 	if (mv_btf_type(cl->btf, sym_id, &t) || !mv_cl_is_source(&t) ||
 	    mv_cl_def(cl, sym_id, 0, &h))
 		return -1;
+	if (cl->state[sym_id] & MV_CL_FP_DONE) {
+		*fp = cl->fp[sym_id];
+		return 0;
+	}
 	h = mv_fp_mix(mv_fp_str(MV_FP_SEED, "modver-fp-1"), h);
-	mv_cl_new_walk(cl);
-	cl->mark[sym_id] = cl->gen;
+	if (!++cl->fgen) {
+		memset(cl->fmark, 0, ((u64)cl->btf->nr_types + 1) * sizeof(u32));
+		cl->fgen = 1;
+	}
+	cl->fmark[sym_id] = cl->fgen;
 	cl->stack[top++] = sym_id;
 	while (top) {
 		id = cl->stack[--top];
@@ -445,13 +457,15 @@ int mv_closure_fingerprint(struct mv_closure *cl, u32 sym_id, u64 *fp)
 		for (e = cl->edge_start[id]; e < cl->edge_start[id + 1]; e++) {
 			u32 c = cl->edges[e];
 
-			if (cl->mark[c] != cl->gen) {
-				cl->mark[c] = cl->gen;
+			if (cl->fmark[c] != cl->fgen) {
+				cl->fmark[c] = cl->fgen;
 				cl->stack[top++] = c;
 			}
 		}
 	}
 	*fp = mv_fp_final(mv_fp_mix(mv_fp_mix(h, sum), count));
+	cl->fp[sym_id] = *fp;
+	cl->state[sym_id] |= MV_CL_FP_DONE;
 	return 0;
 }
 
@@ -859,7 +873,13 @@ static void mv_diff_enqueue(struct mv_diff_ctx *c, u32 o, u32 n)
 	struct mv_dq *d;
 	unsigned int k;
 
+	u64 fo, fn;
+
 	if (c->oc->mark[o] == c->oc->gen || c->nc->mark[n] == c->nc->gen)
+		return;
+	/* Equal closures hold no root change: nothing to walk there. */
+	if (!mv_closure_fingerprint(c->oc, o, &fo) && !mv_closure_fingerprint(c->nc, n, &fn) &&
+	    fo == fn)
 		return;
 	if (c->tail >= c->cap) {
 		c->bad = true;
@@ -1116,8 +1136,23 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 		c->bad = true;
 		return;
 	}
-	additive = !depth && c->q[c->cur].via_ptr && !mv_diff_same_def(c, to->id, tn->id) &&
-		   mv_diff_appended(c, to, tn);
+	if (mv_diff_same_def(c, to->id, tn->id)) {
+		/* Nothing of its own changed: only queue the pairs its members reach. */
+		for (i = 0; i < to->vlen && i < tn->vlen && !c->stop && !c->bad; i++) {
+			if (mv_btf_member(c->ob, to, i, &mo) || mv_btf_member(c->nb, tn, i, &mn)) {
+				c->bad = true;
+				break;
+			}
+			if (mo.name[0])
+				mv_diff_push(c, mo.name);
+			c->by_ptr = false;
+			mv_diff_expr(c, mo.type, mn.type, depth + 1);
+			c->nlabel = nlabel;
+		}
+		c->by_ptr = saved_ptr;
+		return;
+	}
+	additive = !depth && c->q[c->cur].via_ptr && mv_diff_appended(c, to, tn);
 	c->additive = additive;
 	c->by_ptr = false;
 	if (to->size_type != tn->size_type)
@@ -1237,6 +1272,8 @@ static void mv_diff_enum(struct mv_diff_ctx *c, const struct mv_btf_type *to,
 	char s[256];
 	u32 i, j;
 
+	if (mv_diff_same_def(c, to->id, tn->id))
+		return;
 	shape = !depth && to->size_type == tn->size_type && to->kflag == tn->kflag &&
 		tn->vlen >= to->vlen;
 	for (i = 0; shape && i < to->vlen; i++) {
@@ -1362,6 +1399,7 @@ int mv_diff(struct mv_closure *old_cl, u32 old_sym, struct mv_closure *new_cl, u
 {
 	struct mv_diff_ctx c;
 	struct mv_change ch;
+	u64 fo, fnew;
 
 	*why = NULL;
 	if (old_cl == new_cl || !mem || ((unsigned long)mem & 7) ||
@@ -1405,6 +1443,9 @@ int mv_diff(struct mv_closure *old_cl, u32 old_sym, struct mv_closure *new_cl, u
 		*why = "symbol type id out of range";
 		return -1;
 	}
+	if (!mv_closure_fingerprint(old_cl, old_sym, &fo) &&
+	    !mv_closure_fingerprint(new_cl, new_sym, &fnew) && fo == fnew)
+		return 0;
 	mv_cl_new_walk(old_cl);
 	mv_cl_new_walk(new_cl);
 	old_cl->mark[old_sym] = old_cl->gen;

@@ -36,6 +36,9 @@ struct mv_closure {
 	u32 *edge_start;	/* per type id: its direct node references in @edges */
 	u32 *edges;
 	u32 nr_edges;
+	u64 *fp;		/* per type id: its closure's fingerprint, once computed */
+	u32 *fmark;		/* per type id: the fingerprint walk that last visited it */
+	u32 fgen;
 };
 
 u64 mv_closure_bytes(const struct mv_btf *btf);
