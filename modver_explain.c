@@ -428,7 +428,7 @@ void modver_explain(struct modver_load *load, const void *image, u64 len, const 
 	default:
 		break;
 	}
-	if (mv_stamp_find(&el->stamp, sym, &s)) {
+	if (mv_stamp_find(&el->stamp, sym, &s) < 0) {
 		snprintf(why, sizeof(why), "the stamp (built on %s) has no record of %s",
 			 el->stamp.release, sym);
 		goto unexplained;

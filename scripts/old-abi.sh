@@ -33,6 +33,14 @@ case $arch in
 amd64) candidates=(michael_mic xor hangcheck-timer) ;;
 arm64) candidates=(michael_mic softdog) ;;
 esac
+# unsign KO: cut a module signature (struct module_signature and its trailer) off KO.
+unsign() {
+	local size siglen magic='~Module signature appended~'
+	size=$(stat -c %s "$1")
+	[ "$(tail -c 28 "$1" | head -c 27)" = "$magic" ] || return 0
+	siglen=$(tail -c 32 "$1" | head -c 4 | od -An -tu1 | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	truncate -s $((size - 28 - 12 - siglen)) "$1"
+}
 layout_of() { awk '$2 == "module_layout" { print $1 }' "$1"; }
 cur_layout=$(layout_of "$KDIR/Module.symvers")
 
@@ -85,6 +93,10 @@ for c in "${candidates[@]}"; do
 	*) cp "$ko" "$dir/$c.ko" ;;
 	esac
 	[ -z "$(modinfo -F depends "$dir/$c.ko")" ] || { rm -f "$dir/$c.ko"; continue; }
+	# Debian signed it with its build's key, which the current kernel does not trust either (the
+	# load is tainted E, signed or not): drop the signature, so that it can be stamped (a stamp
+	# comes before signing).  Both copies are the same bytes but for the stamp.
+	unsign "$dir/$c.ko"
 	# The imports whose CRC differs between the module and the current kernel.
 	bad=
 	while read -r crc sym; do

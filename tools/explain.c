@@ -248,7 +248,7 @@ static u32 side_symbol(struct side *s, const char *name, u64 *fp)
 
 	*fp = 0;
 	if (s->stamp) {
-		if (mv_stamp_find(&s->st, name, &ss) || !ss.type_id)
+		if (mv_stamp_find(&s->st, name, &ss) < 0 || !ss.type_id)
 			return 0;
 		*fp = ss.fp;
 		return ss.type_id;
