@@ -58,8 +58,11 @@
 #define MODVER_BTF_DIR		"/sys/kernel/btf/"
 /* Root changes named per symbol; the rest are counted ("and N more"). */
 #define MODVER_EXPLAIN_SHOWN	3
-/* One root change's text, as mv_diff() writes it. */
-#define MODVER_EXPLAIN_TEXT	256
+/*
+ * One root change's text, as mv_diff() writes it (a longer one is cut): with the line's prefix it
+ * stays within one printk record (1024 bytes).  Debian 6.12's longest paths are about 550 bytes.
+ */
+#define MODVER_EXPLAIN_TEXT	768
 /* The most the live BTF of one explanation may hold: blob, indexes and workspaces. */
 #define MODVER_EXPLAIN_MAX_BYTES	(128ULL << 20)
 /* The cached vmlinux BTF is dropped after this long without an explanation. */

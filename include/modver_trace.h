@@ -17,7 +17,7 @@
 
 #define MODVER_TRACE_NAME_LEN	128
 #define MODVER_TRACE_WORD_LEN	16
-#define MODVER_TRACE_TEXT_LEN	256
+#define MODVER_TRACE_TEXT_LEN	768
 
 TRACE_EVENT(modver_verdict,
 	    TP_PROTO(const char *module, const char *symbol, const struct mv_verdict *v),

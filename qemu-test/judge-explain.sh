@@ -22,7 +22,7 @@ if [ -s "$explain_env" ]; then
 	# xexpect FILE SYM: the root changes modver-dump --explain found on the host for SYM, in its
 	# order ("SYM: crc ..., types changed" then one "  CLASS: TEXT" line per root change).
 	xexpect() {
-		awk -v s="$2:" '$1 == s { on = 1; next } /^[^ ]/ { on = 0 } on && sub(/^  (additive|layout): /, "")' \
+		awk -v s="$2:" '$1 == s { on = 1; next } /^[^ ]/ { on = 0 } on && sub(/^  (additive|layout-changing): /, "")' \
 			"$(dirname "$explain_env")/old-abi-$1.explain" 2>/dev/null
 	}
 	stamped_syms=0 explained_syms=0 roots_seen=0 first=
@@ -46,7 +46,7 @@ if [ -s "$explain_env" ]; then
 			checks=$((checks + 5))
 			grep -q "modver: $name: $sym: mismatch, module crc " <<<"$segs" ||
 				fail "$file: no verdict line for $sym"
-			got=$(sed -n "s/^@@DMESG \[[^]]*\] modver: $name: $sym: root change [0-9]*\/[0-9]* ([a-z]*): //p" <<<"$segs")
+			got=$(sed -n "s/^@@DMESG \[[^]]*\] modver: $name: $sym: root change [0-9]*\/[0-9]* ([a-z-]*): //p" <<<"$segs")
 			roots_seen=$((roots_seen + $(grep -c . <<<"$got")))
 			# The kernel's lines are the first ones the host finds for the symbol, in order,
 			# and it counts as many.  A symbol the host cannot explain (data without a BTF
@@ -60,7 +60,7 @@ if [ -s "$explain_env" ]; then
 					fail "$file $sym: kernel [$(tr '\n' '|' <<<"$got")], modver-dump --explain [$(head -n 3 <<<"$want" | tr '\n' '|')]"
 				grep -q "modver: $name: $sym: changed since $OLD_KREL: $n root change" <<<"$segs" ||
 					fail "$file $sym: the kernel does not count the $n root changes modver-dump --explain finds"
-				grep -q "^@@XREPORT explain module=$name name=$sym stamp=valid root=1/$n class=\(additive\|layout\) text=" <<<"$B" ||
+				grep -q "^@@XREPORT explain module=$name name=$sym stamp=valid root=1/$n class=\(additive\|layout-changing\) text=" <<<"$B" ||
 					fail "$file: no report line explaining $sym"
 				grep -q "^@@XTRACE module=$name symbol=$sym stamp=valid root=1/$n class=" <<<"$B" ||
 					fail "$file: no modver_explain trace event for $sym"
