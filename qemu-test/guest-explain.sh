@@ -37,6 +37,7 @@ while read -r file name syms; do
 	explain_load "warn-unstamped" "$X/$file.ko" "$name"
 done <"$X/list"
 read -r file name syms <"$X/list"
+explain_counters before-log
 echo log >$MODVER_PARAMS/policy
 [ -f "$X/$file-stamped.ko" ] && explain_load "log-stamped" "$X/$file-stamped.ko" "$name"
 explain_counters "log-stamped-$file"
