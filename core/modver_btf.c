@@ -218,7 +218,7 @@ static int mv_btf_open_on(struct mv_btf *btf, const struct mv_btf *base, const v
 	btf->ptr_size = sizeof(void *);
 	btf->first_id = 1;
 	if (base) {
-		/* As the kernel's btf_parse_str_sec(): a split blob may have no strings of its own. */
+		/* As btf_parse_str_sec(): a split blob may have no strings of its own. */
 		btf->base = base;
 		btf->first_id = base->nr_types + 1;
 		btf->str_base = base->str_base + base->strs_len;
@@ -776,7 +776,7 @@ int mv_btf_check_struct(const struct mv_btf *btf, const char *name,
 	return 0;
 }
 
-/* The name index's hash: FNV-1a, 32 bits (names come from BTF the index's caller trusts as data). */
+/* The name index's hash: FNV-1a, 32 bits. */
 static u32 mv_btf_name_hash(const char *s)
 {
 	u32 h = 0x811c9dc5;

@@ -64,7 +64,7 @@ struct mv_btf {
 	const u8 *types;	/* this blob's type section */
 	const char *strs;	/* this blob's string section, NUL-terminated */
 	u32 types_len;
-	u32 strs_len;		/* this blob's string section (offsets below str_base: the base's) */
+	u32 strs_len;		/* its length (offsets below str_base: the base's) */
 	u32 nr_types;		/* type ids are 1..nr_types (base's included); 0 is void */
 	u32 ptr_size;		/* BTF does not say; the reader's own (64-bit kernels: 8) */
 	const u32 *offs;	/* mv_btf_index(): offs[id - first_id] = record offset; else NULL */

@@ -41,6 +41,12 @@
 #define MV_CL_DONE		2
 #define MV_CL_BAD		3
 #define MV_CL_DEF_MASK		3
+/*
+ * How deep definitions, renderings and the diff's expressions nest through anonymous types (a
+ * struct in a union in a struct, a pointer to a const pointer...): real kernels stay far below;
+ * the bound keeps the recursion within a few KiB of the kernel's 16 KiB stack.
+ */
+#define MV_CL_NEST		16
 #define MV_CL_FP_DONE		0x10	/* in state: fp[] holds the closure's fingerprint */
 
 static u64 mv_fp_mix(u64 h, u64 v)
@@ -150,8 +156,12 @@ static u32 mv_cl_child(const struct mv_btf_type *t, u32 i)
 
 static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out);
 
-/* ref(@id), as the comment at the top defines it. */
-static int mv_cl_ref(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out)
+/*
+ * ref(@id), as the comment at the top defines it.  *@ht is raised to the height of the anonymous
+ * types below (1 + @id's own when @id is anonymous), so that a definition's nesting is a
+ * property of the type, never of the walk that first computed it.
+ */
+static int mv_cl_ref(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out, u8 *ht)
 {
 	struct mv_btf_type t;
 
@@ -165,22 +175,32 @@ static int mv_cl_ref(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 		*out = mv_fp_str(mv_fp_mix(MV_FP_SEED, mv_cl_ref_kind(&t)), t.name);
 		return 0;
 	}
-	return mv_cl_def(cl, id, depth, out);
+	if (mv_cl_def(cl, id, depth, out))
+		return -1;
+	if (cl->height[id] + 1 > *ht)
+		*ht = cl->height[id] + 1;
+	return 0;
 }
 
-/* def(@id), memoised; recursion only through anonymous types, at most MV_BTF_MAX_DEPTH deep. */
+/* def(@id), memoised; recursion only through anonymous types, at most MV_CL_NEST deep. */
 static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out)
 {
 	struct mv_btf_type t;
 	const u8 *x;
 	u64 h, r;
 	u32 i, n;
+	u8 ht = 0;
 
 	if ((cl->state[id] & MV_CL_DEF_MASK) == MV_CL_DONE) {
+		if (depth + cl->height[id] > MV_CL_NEST)
+			return -1;
 		*out = cl->def[id];
 		return 0;
 	}
-	if ((cl->state[id] & MV_CL_DEF_MASK) || depth > MV_BTF_MAX_DEPTH || mv_btf_type(cl->btf, id, &t))
+	if ((cl->state[id] & MV_CL_DEF_MASK) == MV_CL_BAD)
+		return -1;
+	if ((cl->state[id] & MV_CL_DEF_MASK) || depth > MV_CL_NEST ||
+	    mv_btf_type(cl->btf, id, &t))
 		goto bad;
 	cl->state[id] |= 1;
 	x = t.rec + MV_BTF_TYPE_SIZE;
@@ -215,14 +235,14 @@ static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 			struct mv_btf_member m;
 
 			if (mv_btf_member(cl->btf, &t, i, &m) ||
-			    mv_cl_ref(cl, m.type, depth + 1, &r))
+			    mv_cl_ref(cl, m.type, depth + 1, &r, &ht))
 				goto bad;
 			h = mv_fp_mix(mv_fp_mix(mv_fp_mix(mv_fp_str(h, m.name), m.bit_offset),
 						m.bitfield_size), r);
 		}
 		break;
 	case MV_BTF_KIND_ARRAY:
-		if (mv_cl_ref(cl, mv_cl_u32(x), depth + 1, &r))
+		if (mv_cl_ref(cl, mv_cl_u32(x), depth + 1, &r, &ht))
 			goto bad;
 		h = mv_fp_mix(mv_fp_mix(h, mv_cl_u32(x + 8)), r);
 		break;
@@ -230,7 +250,7 @@ static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 		h = mv_fp_mix(h, t.vlen);
 		n = mv_cl_nchildren(&t, false);
 		for (i = 0; i < n; i++) {
-			if (mv_cl_ref(cl, mv_cl_child(&t, i), depth + 1, &r))
+			if (mv_cl_ref(cl, mv_cl_child(&t, i), depth + 1, &r, &ht))
 				goto bad;
 			h = mv_fp_mix(h, r);
 		}
@@ -239,13 +259,15 @@ static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 	case MV_BTF_KIND_TYPE_TAG:
 	case MV_BTF_KIND_FUNC:
 	case MV_BTF_KIND_VAR:
-		h = mv_fp_str(h, t.name);
-		fallthrough;
+		if (mv_cl_ref(cl, t.size_type, depth + 1, &r, &ht))
+			goto bad;
+		h = mv_fp_mix(mv_fp_str(h, t.name), r);
+		break;
 	case MV_BTF_KIND_PTR:
 	case MV_BTF_KIND_CONST:
 	case MV_BTF_KIND_VOLATILE:
 	case MV_BTF_KIND_RESTRICT:
-		if (mv_cl_ref(cl, t.size_type, depth + 1, &r))
+		if (mv_cl_ref(cl, t.size_type, depth + 1, &r, &ht))
 			goto bad;
 		h = mv_fp_mix(h, r);
 		break;
@@ -253,12 +275,17 @@ static int mv_cl_def(struct mv_closure *cl, u32 id, unsigned int depth, u64 *out
 		goto bad;
 	}
 	cl->def[id] = h;
+	cl->height[id] = ht;
 	cl->state[id] = (cl->state[id] & ~MV_CL_DEF_MASK) | MV_CL_DONE;
 	*out = h;
 	return 0;
 bad:
+	/*
+	 * Only a failure of the outermost call is the type's own (malformed, a cycle of anonymous
+	 * types, nested deeper than MV_CL_NEST); deeper, it may be the walk's depth: forget it.
+	 */
 	if (id <= cl->btf->nr_types)
-		cl->state[id] = (cl->state[id] & ~MV_CL_DEF_MASK) | MV_CL_BAD;
+		cl->state[id] = (cl->state[id] & ~MV_CL_DEF_MASK) | (depth ? 0 : MV_CL_BAD);
 	return -1;
 }
 
@@ -276,10 +303,10 @@ static int mv_cl_push_children(struct mv_closure *cl, u32 id, bool all, u32 *top
 	n = mv_cl_nchildren(&t, all);
 	for (i = 0; i < n; i++) {
 		c = mv_cl_child(&t, i);
-		if (!c || cl->mark[c] == cl->gen)
-			continue;
 		if (c > cl->btf->nr_types)
 			return -1;
+		if (!c || cl->mark[c] == cl->gen)
+			continue;
 		cl->mark[c] = cl->gen;
 		cl->stack[(*top)++] = c;
 	}
@@ -332,11 +359,14 @@ static u64 mv_cl_fixed_bytes(const struct mv_btf *btf)
 {
 	u64 n = (u64)btf->nr_types + 2;
 
-	return n * (2 * sizeof(u64) + 4 * sizeof(u32) + 1) + 16;
+	return (n * (2 * sizeof(u64) + 4 * sizeof(u32) + 2) + 16 + 7) & ~(u64)7;
 }
 
-/* The edges mv_closure_init() may store: every child slot of every type (an upper bound in BTF
- * where no anonymous type is shared between two sources; real BTF shares only small ones). */
+/*
+ * The edges mv_closure_init() may store: every child slot of every type, and one per type (an
+ * upper bound in BTF where no anonymous type is shared between two sources; real BTF shares only
+ * small ones).
+ */
 static u64 mv_cl_edge_cap(const struct mv_btf *btf)
 {
 	struct mv_btf_type t;
@@ -393,6 +423,7 @@ int mv_closure_init(struct mv_closure *cl, const struct mv_btf *btf, void *mem, 
 	cl->edge_start = cl->stack + n;
 	cl->fmark = cl->edge_start + n;
 	cl->state = (u8 *)(cl->fmark + n);
+	cl->height = cl->state + n;
 	cl->edges = (u32 *)(p + mv_cl_fixed_bytes(btf));
 	memset(cl->mark, 0, n * sizeof(u32));
 	memset(cl->fmark, 0, n * sizeof(u32));
@@ -573,7 +604,7 @@ static void mv_render(const struct mv_btf *btf, u32 id, struct mv_out *o, unsign
 		mv_out(o, "void");
 		return;
 	}
-	if (depth > MV_BTF_MAX_DEPTH || mv_out_full(o) || mv_btf_type(btf, id, &t)) {
+	if (depth > MV_CL_NEST || mv_out_full(o) || mv_btf_type(btf, id, &t)) {
 		mv_out(o, "?");
 		return;
 	}
@@ -712,7 +743,7 @@ const char *mv_change_class_name(enum mv_change_class cls)
  * never a change; the walk does not go through it (there is no definition to compare).
  */
 #define MV_DIFF_LABELS		3	/* member names kept per hop (anonymous members skipped) */
-#define MV_DIFF_PATH_MAX	64	/* hops rendered; a longer path is shortened in the middle */
+#define MV_DIFF_PATH_MAX	32	/* hops rendered; longer paths lose hops in the middle */
 
 struct mv_dq {
 	u32 o, n;
@@ -734,6 +765,12 @@ struct mv_diff_ctx {
 	bool cur_typedef;
 	char *buf;
 	size_t size;
+	/*
+	 * Scratch for a report's pieces (subject, old and new type), filled while its arguments
+	 * are evaluated and read at once: never held across the recursion, which keeps the
+	 * recursive frames small (the kernel's stack is 16 KiB).
+	 */
+	char s[192], a[192], b[192];
 	mv_change_fn fn;
 	void *arg;
 	int stop;
@@ -769,8 +806,10 @@ static enum mv_change_class mv_diff_classify(const struct mv_diff_ctx *c, enum m
 	}
 }
 
-/* The path to the current entry: "sym(args) -> struct a.m -> struct b.n" (without the changed
- * type, which the change's own text names). */
+/*
+ * The path to the current entry: "sym(args) -> struct a.m -> struct b.n" (without the changed
+ * type, which the change's own text names).
+ */
 static void mv_diff_path(struct mv_diff_ctx *c, struct mv_out *o)
 {
 	u32 chain[MV_DIFF_PATH_MAX], n = 0, e = c->cur, i, k;
@@ -780,7 +819,7 @@ static void mv_diff_path(struct mv_diff_ctx *c, struct mv_out *o)
 	while (e) {
 		if (n == MV_DIFF_PATH_MAX) {
 			cut = true;
-			n--;	/* keep the hops nearest the change; the first hop is rendered below */
+			n--;	/* keep the hops nearest the change, and the first */
 		}
 		chain[n++] = e;
 		e = c->q[e].parent;
@@ -915,7 +954,9 @@ static bool mv_diff_same_ref(struct mv_diff_ctx *c, u32 o, u32 n)
 {
 	u64 a, b;
 
-	if (mv_cl_ref(c->oc, o, 0, &a) || mv_cl_ref(c->nc, n, 0, &b)) {
+	u8 ha = 0, hb = 0;
+
+	if (mv_cl_ref(c->oc, o, 0, &a, &ha) || mv_cl_ref(c->nc, n, 0, &b, &hb)) {
 		c->bad = true;
 		return false;
 	}
@@ -934,16 +975,16 @@ static bool mv_diff_same_def(struct mv_diff_ctx *c, u32 o, u32 n)
 static void mv_diff_proto(struct mv_diff_ctx *c, const struct mv_btf_type *po,
 			  const struct mv_btf_type *pn, unsigned int depth)
 {
-	char s[256], a[256], b[256];
 	u32 vo = po->vlen, vn = pn->vlen, pre = 0, suf = 0, i, mo, mn;
 	bool saved = c->by_ptr;
 
 	c->by_ptr = false;
 	if (!mv_diff_expr(c, po->size_type, pn->size_type, depth + 1))
 		mv_diff_report(c, MV_CHANGE_RETURN, "", 0, 0, "%s%sreturn type %s -> %s",
-			       mv_diff_subj(c, NULL, s, sizeof(s)), c->cur || c->nlabel ? ": " : "",
-			       mv_diff_tname(c->ob, po->size_type, a, sizeof(a)),
-			       mv_diff_tname(c->nb, pn->size_type, b, sizeof(b)));
+			       mv_diff_subj(c, NULL, c->s, sizeof(c->s)),
+			       c->cur || c->nlabel ? ": " : "",
+			       mv_diff_tname(c->ob, po->size_type, c->a, sizeof(c->a)),
+			       mv_diff_tname(c->nb, pn->size_type, c->b, sizeof(c->b)));
 	while (pre < vo && pre < vn && mv_diff_same_ref(c, mv_cl_child(po, pre + 1),
 							mv_cl_child(pn, pre + 1)))
 		pre++;
@@ -961,23 +1002,23 @@ static void mv_diff_proto(struct mv_diff_ctx *c, const struct mv_btf_type *po,
 
 		if (c->stop || c->bad)
 			break;
-		mv_diff_subj(c, NULL, s, sizeof(s));
-		if (i < mo && i < mn) {
-			if (!mv_diff_expr(c, to, tn, depth + 1))
-				mv_diff_report(c, MV_CHANGE_PARAM_RETYPED, "", pre + i + 1,
-					       pre + i + 1, "%s%sparameter %u retyped: %s -> %s", s,
-					       s[0] ? ": " : "", pre + i + 1,
-					       mv_diff_tname(c->ob, to, a, sizeof(a)),
-					       mv_diff_tname(c->nb, tn, b, sizeof(b)));
-		} else if (i < mo) {
+		if (i < mo && i < mn && mv_diff_expr(c, to, tn, depth + 1))
+			continue;
+		mv_diff_subj(c, NULL, c->s, sizeof(c->s));
+		if (i < mo && i < mn)
+			mv_diff_report(c, MV_CHANGE_PARAM_RETYPED, "", pre + i + 1, pre + i + 1,
+				       "%s%sparameter %u retyped: %s -> %s", c->s,
+				       c->s[0] ? ": " : "", pre + i + 1,
+				       mv_diff_tname(c->ob, to, c->a, sizeof(c->a)),
+				       mv_diff_tname(c->nb, tn, c->b, sizeof(c->b)));
+		else if (i < mo)
 			mv_diff_report(c, MV_CHANGE_PARAM_REMOVED, "", pre + i + 1, 0,
-				       "%s%slost parameter %u: %s", s, s[0] ? ": " : "",
-				       pre + i + 1, mv_diff_tname(c->ob, to, a, sizeof(a)));
-		} else {
+				       "%s%slost parameter %u: %s", c->s, c->s[0] ? ": " : "",
+				       pre + i + 1, mv_diff_tname(c->ob, to, c->a, sizeof(c->a)));
+		else
 			mv_diff_report(c, MV_CHANGE_PARAM_ADDED, "", 0, pre + i + 1,
-				       "%s%sgained parameter %u: %s", s, s[0] ? ": " : "",
-				       pre + i + 1, mv_diff_tname(c->nb, tn, b, sizeof(b)));
-		}
+				       "%s%sgained parameter %u: %s", c->s, c->s[0] ? ": " : "",
+				       pre + i + 1, mv_diff_tname(c->nb, tn, c->b, sizeof(c->b)));
 	}
 	c->by_ptr = saved;
 }
@@ -1007,7 +1048,7 @@ static bool mv_diff_expr(struct mv_diff_ctx *c, u32 o, u32 n, unsigned int depth
 
 	if (!o || !n)
 		return !o && !n;
-	if (depth > MV_BTF_MAX_DEPTH || mv_btf_type(c->ob, o, &to) || mv_btf_type(c->nb, n, &tn)) {
+	if (depth > MV_CL_NEST || mv_btf_type(c->ob, o, &to) || mv_btf_type(c->nb, n, &tn)) {
 		c->bad = true;
 		return false;
 	}
@@ -1057,7 +1098,8 @@ static bool mv_diff_expr(struct mv_diff_ctx *c, u32 o, u32 n, unsigned int depth
 	case MV_BTF_KIND_ENUM64:
 		mv_diff_enum(c, &to, &tn, depth + 1);
 		return true;
-	default:
+	default:	/* a function, variable, data section or tag is no C type: malformed */
+		c->bad = true;
 		return false;
 	}
 }
@@ -1125,14 +1167,14 @@ static void mv_diff_where(char *buf, size_t size, u32 bits)
 static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *to,
 			      const struct mv_btf_type *tn, unsigned int depth)
 {
-	char s[256], a[256], b[256], w1[32], w2[32];
+	char w1[16], w2[16];
 	bool saved_add = c->additive, saved_ptr = c->by_ptr;
 	unsigned int nlabel = c->nlabel;
 	struct mv_btf_member mo, mn;
 	u32 i, j, k, anon = 0, delta;
 	bool additive;
 
-	if (depth > MV_BTF_MAX_DEPTH) {
+	if (depth > MV_CL_NEST) {
 		c->bad = true;
 		return;
 	}
@@ -1157,7 +1199,8 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 	c->by_ptr = false;
 	if (to->size_type != tn->size_type)
 		mv_diff_report(c, MV_CHANGE_SIZE, "", to->size_type, tn->size_type,
-			       "%s %s from %u to %u bytes", mv_diff_subj(c, NULL, s, sizeof(s)),
+			       "%s %s from %u to %u bytes",
+			       mv_diff_subj(c, NULL, c->s, sizeof(c->s)),
 			       tn->size_type > to->size_type ? "grew" : "shrank",
 			       to->size_type, tn->size_type);
 	delta = tn->vlen - to->vlen;
@@ -1173,7 +1216,8 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 			j = mv_diff_find_anon(c->nb, tn, anon++, &mn);
 		if (j >= tn->vlen) {
 			mv_diff_report(c, MV_CHANGE_MEMBER_REMOVED, mo.name, mo.bit_offset, 0,
-				       "%s lost member %s", mv_diff_subj(c, NULL, s, sizeof(s)),
+				       "%s lost member %s",
+				       mv_diff_subj(c, NULL, c->s, sizeof(c->s)),
 				       mo.name[0] ? mo.name : "(anonymous)");
 			continue;
 		}
@@ -1182,13 +1226,14 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 			mv_diff_where(w2, sizeof(w2), mn.bit_offset);
 			mv_diff_report(c, MV_CHANGE_MEMBER_MOVED, mo.name, mo.bit_offset,
 				       mn.bit_offset, "%s moved from %s to %s",
-				       mv_diff_subj(c, mo.name[0] ? mo.name : "(anonymous)", s,
-						    sizeof(s)), w1, w2);
+				       mv_diff_subj(c, mo.name[0] ? mo.name : "(anonymous)", c->s,
+						    sizeof(c->s)), w1, w2);
 		}
 		if (mo.bitfield_size != mn.bitfield_size)
 			mv_diff_report(c, MV_CHANGE_BITFIELD, mo.name, mo.bitfield_size,
 				       mn.bitfield_size, "%s bitfield width %u -> %u",
-				       mv_diff_subj(c, mo.name, s, sizeof(s)), mo.bitfield_size,
+				       mv_diff_subj(c, mo.name, c->s, sizeof(c->s)),
+				       mo.bitfield_size,
 				       mn.bitfield_size);
 		if (mo.name[0])
 			mv_diff_push(c, mo.name);
@@ -1197,10 +1242,10 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 			c->nlabel = nlabel;
 			mv_diff_report(c, MV_CHANGE_MEMBER_RETYPED, mo.name, 0, 0,
 				       "%s retyped: %s -> %s",
-				       mv_diff_subj(c, mo.name[0] ? mo.name : "(anonymous)", s,
-						    sizeof(s)),
-				       mv_diff_tname(c->ob, mo.type, a, sizeof(a)),
-				       mv_diff_tname(c->nb, mn.type, b, sizeof(b)));
+				       mv_diff_subj(c, mo.name[0] ? mo.name : "(anonymous)", c->s,
+						    sizeof(c->s)),
+				       mv_diff_tname(c->ob, mo.type, c->a, sizeof(c->a)),
+				       mv_diff_tname(c->nb, mn.type, c->b, sizeof(c->b)));
 		}
 		c->nlabel = nlabel;
 		c->additive = additive;
@@ -1221,9 +1266,9 @@ static void mv_diff_composite(struct mv_diff_ctx *c, const struct mv_btf_type *t
 		mv_diff_where(w1, sizeof(w1), mn.bit_offset);
 		mv_diff_report(c, MV_CHANGE_MEMBER_ADDED, mn.name, 0, mn.bit_offset,
 			       "%s gained member %s (%s) at %s",
-			       mv_diff_subj(c, NULL, s, sizeof(s)),
+			       mv_diff_subj(c, NULL, c->s, sizeof(c->s)),
 			       mn.name[0] ? mn.name : "(anonymous)",
-			       mv_diff_tname(c->nb, mn.type, b, sizeof(b)), w1);
+			       mv_diff_tname(c->nb, mn.type, c->b, sizeof(c->b)), w1);
 	}
 	c->additive = saved_add;
 	c->by_ptr = saved_ptr;
@@ -1268,8 +1313,8 @@ static void mv_diff_enum(struct mv_diff_ctx *c, const struct mv_btf_type *to,
 {
 	bool saved = c->additive, shape;
 	const char *nm, *nm2;
+	const char *s = c->s;
 	s64 vo, vn;
-	char s[256];
 	u32 i, j;
 
 	if (mv_diff_same_def(c, to->id, tn->id))
@@ -1282,7 +1327,7 @@ static void mv_diff_enum(struct mv_diff_ctx *c, const struct mv_btf_type *to,
 		shape = !strcmp(nm, nm2) && vo == vn;
 	}
 	c->additive = shape;
-	mv_diff_subj(c, NULL, s, sizeof(s));
+	mv_diff_subj(c, NULL, c->s, sizeof(c->s));
 	if (to->size_type != tn->size_type)
 		mv_diff_report(c, MV_CHANGE_SIZE, "", to->size_type, tn->size_type,
 			       "%s %s from %u to %u bytes", s,
@@ -1315,7 +1360,6 @@ static void mv_diff_enum(struct mv_diff_ctx *c, const struct mv_btf_type *to,
 static void mv_diff_entry(struct mv_diff_ctx *c)
 {
 	struct mv_btf_type to, tn;
-	char a[256], b[256];
 
 	if (mv_btf_type(c->ob, c->q[c->cur].o, &to) || mv_btf_type(c->nb, c->q[c->cur].n, &tn)) {
 		c->bad = true;
@@ -1327,13 +1371,14 @@ static void mv_diff_entry(struct mv_diff_ctx *c)
 	c->cur_typedef = to.kind == MV_BTF_KIND_TYPEDEF;
 	if (to.kind != tn.kind) {
 		mv_diff_report(c, MV_CHANGE_KIND, "", to.kind, tn.kind, "%s became %s",
-			       mv_diff_tname(c->ob, to.id, a, sizeof(a)),
-			       mv_diff_tname(c->nb, tn.id, b, sizeof(b)));
+			       mv_diff_tname(c->ob, to.id, c->a, sizeof(c->a)),
+			       mv_diff_tname(c->nb, tn.id, c->b, sizeof(c->b)));
 		return;
 	}
 	switch (to.kind) {
 	case MV_BTF_KIND_FUNC:
-		if (!mv_btf_type(c->ob, to.size_type, &to) && !mv_btf_type(c->nb, tn.size_type, &tn) &&
+		if (!mv_btf_type(c->ob, to.size_type, &to) &&
+		    !mv_btf_type(c->nb, tn.size_type, &tn) &&
 		    to.kind == MV_BTF_KIND_FUNC_PROTO && tn.kind == MV_BTF_KIND_FUNC_PROTO)
 			mv_diff_proto(c, &to, &tn, 0);
 		else
@@ -1344,8 +1389,8 @@ static void mv_diff_entry(struct mv_diff_ctx *c)
 		if (!mv_diff_expr(c, to.size_type, tn.size_type, 0))
 			mv_diff_report(c, MV_CHANGE_TYPEDEF, "", 0, 0, "%s%snow %s (was %s)",
 				       c->cur ? to.name : "", c->cur ? " " : "",
-				       mv_diff_tname(c->nb, tn.size_type, b, sizeof(b)),
-				       mv_diff_tname(c->ob, to.size_type, a, sizeof(a)));
+				       mv_diff_tname(c->nb, tn.size_type, c->b, sizeof(c->b)),
+				       mv_diff_tname(c->ob, to.size_type, c->a, sizeof(c->a)));
 		return;
 	case MV_BTF_KIND_STRUCT:
 	case MV_BTF_KIND_UNION:
@@ -1404,7 +1449,7 @@ int mv_diff(struct mv_closure *old_cl, u32 old_sym, struct mv_closure *new_cl, u
 	*why = NULL;
 	if (old_cl == new_cl || !mem || ((unsigned long)mem & 7) ||
 	    bytes < mv_diff_bytes(old_cl->btf, new_cl->btf) || !fn) {
-		*why = "bad arguments (one closure workspace per side, aligned memory of mv_diff_bytes())";
+		*why = "bad arguments: one closure workspace per side, mv_diff_bytes() aligned";
 		return -1;
 	}
 	if (buf_size)

@@ -5,7 +5,7 @@
  * between two kernels' BTF, each with the shortest path from the symbol and a class.
  *
  * Pure code shared by modver.ko and the userspace tools: no allocation (callers pass workspace,
- * sized by the *_bytes() functions), no recursion deeper than MV_BTF_MAX_DEPTH through anonymous
+ * sized by the *_bytes() functions), no recursion deeper than 16 levels through anonymous
  * types (named types are walked through explicit work lists in that workspace), untrusted BTF
  * read through modver_btf.c's bounded accessors only.
  *
@@ -30,6 +30,7 @@ struct mv_closure {
 	const struct mv_btf *btf;
 	u64 *def;		/* per type id: the hash of its own definition, once computed */
 	u8 *state;		/* per type id: 0 not computed, 1 computing, 2 done, 3 malformed */
+	u8 *height;		/* per type id: how deep its anonymous types nest */
 	u32 *mark;		/* per type id: the walk that last visited it */
 	u32 gen;
 	u32 *stack;		/* the walk's work list, nr_types + 1 entries */

@@ -398,7 +398,7 @@ static u64 mv_st_btf_bytes(u64 btf_len, u64 *index_bytes)
 	u64 n = btf_len / MV_BTF_TYPE_SIZE + 2;
 
 	*index_bytes = MV_STAMP_ALIGN((n + 1) * sizeof(u32));
-	return *index_bytes + n * (2 * sizeof(u64) + 4 * sizeof(u32) + 1) + 16 +
+	return *index_bytes + n * (2 * sizeof(u64) + 4 * sizeof(u32) + 2) + 24 +
 	       (btf_len / 4 + n + 64) * sizeof(u32) + 8;
 }
 

@@ -58,10 +58,6 @@ struct mv_hash_key {
 u64 mv_keyed_hash(const char *s, size_t len, const struct mv_hash_key *key);
 
 #define mv_resched()	do { } while (0)
-
-#ifndef fallthrough
-#define fallthrough	__attribute__((__fallthrough__))
-#endif
 #endif
 
 #endif /* MODVER_TYPES_H */

@@ -6,7 +6,9 @@
 # (amd64, arm64), default all: the BTF is the .BTF section of the BTF-only vmlinux that 6.12+
 # headers ship (objcopy), or, for 6.1, whose headers have none, the blob inside the image
 # (arm64's vmlinuz is a plain Image; amd64's bzImage is decompressed first, as extract-vmlinux
-# does).  Prints one "PASS|FAIL host btf LINE/ARCH: ..." line per kernel; exits 1 on any FAIL.
+# does).  Prints one "PASS|FAIL host btf LINE/ARCH: ..." line per kernel; exits 1 on any FAIL.  Where
+# the headers ship a vmlinux (6.12+), also one "host btf-closure" line: tests/btf_closure_real on
+# every vmlinux export (closure_check below).
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
@@ -34,6 +36,24 @@ decompress_image() {
 	return 1
 }
 
+# closure_check BLOB SYMVERS LABEL: the closure core on a real kernel (tests/btf_closure_real):
+# every vmlinux export fingerprinted, diffed against the same BTF (must find nothing), stamped
+# and the stamp opened (every fingerprint recomputed) and diffed (must find nothing); with the
+# timings.  Where the closure tool does not build, the mirror check still runs.
+closure_check() {
+	local out
+	[ -x "$MODVER_ROOT/tests/btf_closure_real" ] || return 0
+	if out=$("$MODVER_ROOT/tests/btf_closure_real" "$1" "$1" "$2" 2>&1); then
+		echo "PASS host btf-closure $3: $(grep -E '^(fingerprint|diff|stamp of)' <<<"$out" |
+			sed 's/ (fingerprints included)//' | tr '\n' ';' | sed 's/;$//')"
+	else
+		echo "FAIL host btf-closure $3: $(tr '\n' ' ' <<<"$out" | cut -c1-400)"
+		return 1
+	fi
+}
+
+make -s -C "$MODVER_ROOT/tests" btf_closure_real >>"$work/build.log" 2>&1
+
 rc=0
 for line in "${lines[@]}"; do
 	for arch in "${arches[@]}"; do
@@ -48,8 +68,11 @@ for line in "${lines[@]}"; do
 			blob=$work/$line-$arch.btf
 			if [ -f "$KDIR/vmlinux" ]; then
 				# Generic ELF: the host's objcopy reads arm64's vmlinux too.
-				objcopy -I elf64-little -O binary --only-section=.BTF "$KDIR/vmlinux" "$blob" &&
+				if objcopy -I elf64-little -O binary --only-section=.BTF "$KDIR/vmlinux" \
+					"$blob"; then
+					closure_check "$blob" "$KDIR/Module.symvers" "$label ($KREL)"
 					exec "$tool" "$blob" "$label (.BTF of $KREL headers' vmlinux)"
+				fi
 				echo "FAIL host btf $label: no .BTF section in $KDIR/vmlinux"
 				exit 1
 			fi

@@ -6,7 +6,8 @@
 # second and coverage; a crash, leak or sanitizer report is a FAIL, its input kept in $MODVER_CACHE/fuzz/.
 # Then the kernel model: its self-test on the cases of issue 12 (made from a fixture, and kept as
 # seeds), and SECONDS of the differential target, modver against the model of the stock loader
-# (6.1, 6.12, 6.14+): a case where modver is more lenient than the kernel is a FAIL.
+# (6.1, 6.12, 6.14+): a case where modver is more lenient than the kernel is a FAIL.  Then SECONDS of
+# fuzz_btf: BTF (base and split), closure fingerprints, diffs and stamps.
 set -uo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
 
@@ -61,6 +62,44 @@ if [ $rc -eq 0 ] && grep -qE '^#[0-9]+[[:space:]]+DONE' "$dir/model.log"; then
 	echo "PASS host fuzz-kernel-model ($seconds s, ${runs:-?} executions, ${speed:-?} exec/s; $stats)"
 else
 	echo "FAIL host fuzz-kernel-model: after ${runs:-?} executions (exit $rc): $(grep -m1 -E 'kernel-model finding:|ERROR:|runtime error' "$dir/model.log"); input in $dir/model-artifacts/"
+	failed=1
+fi
+
+# BTF, split BTF and stamps: the closure core (fuzz_btf).  Seeds: the unit tests' blobs and stamps
+# (tests/unit_closure with MODVER_SEED_DIR), each BTF alone and followed by each split blob and
+# stamp, as [u32 base length][base][rest].
+mkdir -p "$dir/btf-corpus" "$dir/btf-seeds" "$dir/btf-artifacts" "$dir/btf-raw"
+rm -f "$dir/btf-raw"/*
+if make -s -C "$MODVER_ROOT/tests" unit_closure >>"$dir/build.log" 2>&1 &&
+	MODVER_SEED_DIR="$dir/btf-raw" "$MODVER_ROOT/tests/unit_closure" >/dev/null; then
+	for b in "$dir/btf-raw"/btf-*; do
+		len=$(stat -c %s "$b")
+		for r in /dev/null "$dir/btf-raw"/split-* "$dir/btf-raw"/stamp-*; do
+			out=$dir/btf-seeds/$(basename "$b")-$(basename "$r")
+			{
+				printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((len & 255)) \
+					$((len >> 8 & 255)) $((len >> 16 & 255)) $((len >> 24 & 255)))"
+				cat "$b" "$r"
+			} >"$out"
+		done
+	done
+else
+	echo "FAIL host fuzz-btf: unit_closure does not build or pass (see $dir/build.log)"
+	failed=1
+fi
+timed "fuzzing the BTF closure core and stamps for $seconds s" \
+	"$MODVER_ROOT/tests/fuzz/fuzz_btf" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+	-rss_limit_mb=2048 -artifact_prefix="$dir/btf-artifacts/" -print_final_stats=1 \
+	"$dir/btf-corpus" "$dir/btf-seeds" >"$dir/btf.log" 2>&1
+rc=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/btf.log")
+speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/btf.log")
+done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$dir/btf.log" | tail -n 1)
+cov=$(grep -o 'cov: [0-9]*' <<<"$done_line" | tail -n 1)
+if [ $rc -eq 0 ] && [ -n "$done_line" ]; then
+	echo "PASS host fuzz-btf ($seconds s, ${runs:-?} executions, ${speed:-?} exec/s, ${cov:-cov ?} edges, corpus $(ls "$dir/btf-corpus" | wc -l))"
+else
+	echo "FAIL host fuzz-btf: finding after ${runs:-?} executions (exit $rc): $(grep -m1 -E 'ERROR:|runtime error|deadly signal' "$dir/btf.log"); input in $dir/btf-artifacts/"
 	failed=1
 fi
 exit "${failed:-0}"
