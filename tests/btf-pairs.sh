@@ -30,12 +30,13 @@ oldest_newest() {
 
 # explain_pair NAME OLD NEW: the whole-kernel --explain, judged.
 explain_pair() {
-	local name=$1 old=$2 new=$3 json=$out/$1.json start secs rc=0 line
-	start=$(date +%s.%N)
-	timeout 900 nice -n 10 "$dump" --explain --json "$old" "$new" >"$json" 2>"$out/$name.err" || rc=$?
-	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	local name=$1 old=$2 new=$3 json=$out/$1.json secs rc=0 line TIMEFORMAT='%R %U %S'
+	# Wall time, and CPU time (user + system): the suite runs this beside QEMU guests.
+	{ time timeout 900 nice -n 10 "$dump" --explain --json "$old" "$new" >"$json" \
+		2>"$out/$name.err"; } 2>"$out/$name.time" || rc=$?
+	secs=$(awk '{ printf "%.1f s wall, %.1f s CPU", $1, $2 + $3 }' "$out/$name.time")
 	if [ $rc -gt 1 ] || ! jq -e .summary "$json" >/dev/null 2>&1; then
-		echo "FAIL host btf-pairs/$name: modver-dump --explain exited $rc in $secs s: $(head -c 300 "$out/$name.err")"
+		echo "FAIL host btf-pairs/$name: modver-dump --explain exited $rc ($secs): $(head -c 300 "$out/$name.err")"
 		return
 	fi
 	jq -r '[.symbols[] | select(.crc_changed and .btf == "both" and (.explained | not))] |
@@ -49,7 +50,7 @@ explain_pair() {
 		"\($s.matrix.crc_changed_fp_same); CRC same: fp changed " +
 		"\($s.matrix.crc_same_fp_changed), fp same \($s.matrix.crc_same_fp_same)]; " +
 		"\($s.compared) exports, \($s.root_changes) distinct root changes, " +
-		"unexplained: \($s.unexplained) \($s.categories | tostring); \($secs) s"' "$json")
+		"unexplained: \($s.unexplained) \($s.categories | tostring); \($secs)"' "$json")
 	echo "$line"
 	if [ -s "$out/$name.unexplained" ]; then
 		echo "  unexplained CRC changes with BTF on both sides ($out/$name.unexplained):"

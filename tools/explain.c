@@ -47,6 +47,7 @@ struct side {
 
 enum category {
 	CAT_NO_BTF,		/* neither side has a FUNC or VAR for it */
+	CAT_MODULE_EXPORT,	/* exported by a module: its BTF is in that module */
 	CAT_ONE_SIDE,		/* one side only */
 	CAT_IDENTICAL,		/* closures identical despite the CRC change */
 	CAT_DIFF_EMPTY,		/* fingerprints differ, no root change found */
@@ -56,6 +57,7 @@ enum category {
 
 static const char *const category_names[CAT_COUNT] = {
 	[CAT_NO_BTF] = "no BTF FUNC/VAR for the symbol (data, assembly or Rust)",
+	[CAT_MODULE_EXPORT] = "exported by a module (its BTF is in that module, not compared)",
 	[CAT_ONE_SIDE] = "BTF on one side only",
 	[CAT_IDENTICAL] = "closure identical despite CRC change",
 	[CAT_DIFF_EMPTY] = "fingerprint changed but no root change found",
@@ -63,14 +65,26 @@ static const char *const category_names[CAT_COUNT] = {
 };
 
 static const char *const category_keys[CAT_COUNT] = {
-	[CAT_NO_BTF] = "no_btf", [CAT_ONE_SIDE] = "btf_one_side",
+	[CAT_NO_BTF] = "no_btf", [CAT_MODULE_EXPORT] = "module_export",
+	[CAT_ONE_SIDE] = "btf_one_side",
 	[CAT_IDENTICAL] = "closure_identical", [CAT_DIFF_EMPTY] = "no_root_change_found",
 	[CAT_DIFF_FAILED] = "diff_failed",
 };
 
-/* Distinct root changes (kind, type, item), counted over all symbols. */
+/* Distinct root changes (kind, type, item), with how many listed symbols reach each. */
+struct root {
+	char *key;		/* "kind|type|item" */
+	char *type;
+	char *item;
+	enum mv_change_kind kind;
+	enum mv_change_class cls;
+	s64 old_value, new_value;
+	u64 symbols;
+	u64 last;		/* the symbol that last counted it */
+};
+
 struct roots {
-	char **slots;
+	struct root *slots;
 	u64 cap, used;
 };
 
@@ -83,6 +97,8 @@ struct run {
 	bool first;		/* the next JSON symbol is the first */
 	bool first_change;
 	unsigned int changes;	/* root changes of the current symbol */
+	unsigned int max_changes;	/* printed per symbol; 0: all */
+	u64 symbol_no;		/* the current symbol's number, from 1 */
 	struct roots roots;
 	/* the summary */
 	u64 compared, crc_changed, fp_changed, listed, explained, unexplained;
@@ -118,46 +134,77 @@ static u64 hash_str(const char *s)
 	return h;
 }
 
-static void roots_add(struct roots *r, const char *key)
+static struct root *roots_slot(struct root *slots, u64 cap, const char *key)
 {
-	u64 i;
+	u64 i = hash_str(key) & (cap - 1);
+
+	while (slots[i].key && strcmp(slots[i].key, key))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+/* The root of @key, added if new; NULL when out of memory. */
+static struct root *roots_get(struct roots *r, const char *key)
+{
+	struct root *slot, *bigger;
+	u64 i, cap;
 
 	if ((r->used + 1) * 2 > r->cap) {
-		struct roots bigger = { calloc(r->cap ? r->cap * 2 : 1024, sizeof(char *)),
-					r->cap ? r->cap * 2 : 1024, r->used };
-
-		if (!bigger.slots)
-			return;
-		for (i = 0; i < r->cap; i++) {
-			u64 j;
-
-			if (!r->slots[i])
-				continue;
-			j = hash_str(r->slots[i]) & (bigger.cap - 1);
-			while (bigger.slots[j])
-				j = (j + 1) & (bigger.cap - 1);
-			bigger.slots[j] = r->slots[i];
-		}
+		cap = r->cap ? r->cap * 2 : 1024;
+		bigger = calloc(cap, sizeof(*bigger));
+		if (!bigger)
+			return NULL;
+		for (i = 0; i < r->cap; i++)
+			if (r->slots[i].key)
+				*roots_slot(bigger, cap, r->slots[i].key) = r->slots[i];
 		free(r->slots);
-		*r = bigger;
+		r->slots = bigger;
+		r->cap = cap;
 	}
-	i = hash_str(key) & (r->cap - 1);
-	while (r->slots[i] && strcmp(r->slots[i], key))
-		i = (i + 1) & (r->cap - 1);
-	if (!r->slots[i]) {
-		r->slots[i] = strdup(key);
-		if (r->slots[i])
-			r->used++;
+	slot = roots_slot(r->slots, r->cap, key);
+	if (!slot->key) {
+		slot->key = strdup(key);
+		if (!slot->key)
+			return NULL;
+		r->used++;
 	}
+	return slot;
 }
 
 static void roots_free(struct roots *r)
 {
 	u64 i;
 
-	for (i = 0; i < r->cap; i++)
-		free(r->slots[i]);
+	for (i = 0; i < r->cap; i++) {
+		free(r->slots[i].key);
+		free(r->slots[i].type);
+		free(r->slots[i].item);
+	}
 	free(r->slots);
+}
+
+/* Most reached first, then by key. */
+static int by_reach(const void *a, const void *b)
+{
+	const struct root *x = *(const struct root *const *)a, *y = *(const struct root *const *)b;
+
+	if (x->symbols != y->symbols)
+		return x->symbols > y->symbols ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static struct root **roots_sorted(const struct roots *r)
+{
+	struct root **v = malloc((r->used + 1) * sizeof(*v));
+	u64 i, n = 0;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < r->cap; i++)
+		if (r->slots[i].key)
+			v[n++] = &r->slots[i];
+	qsort(v, n, sizeof(*v), by_reach);
+	return v;
 }
 
 /* --- sides --------------------------------------------------------------------------------- */
@@ -270,17 +317,32 @@ static int on_change(void *arg, const struct mv_change *ch)
 {
 	struct run *r = arg;
 	char key[TEXT_MAX], type[256] = "";
+	struct root *root;
 
 	mv_type_name(r->new.b, ch->new_type, type, sizeof(type));
 	if (!type[0])
 		mv_type_name(r->old.b, ch->old_type, type, sizeof(type));
 	snprintf(key, sizeof(key), "%s|%s|%s", mv_change_kind_name(ch->kind), type, ch->item);
-	roots_add(&r->roots, key);
+	root = roots_get(&r->roots, key);
+	if (root && root->last != r->symbol_no) {
+		if (!root->symbols) {
+			root->type = strdup(type);
+			root->item = strdup(ch->item);
+			root->kind = ch->kind;
+			root->cls = ch->cls;
+			root->old_value = ch->old_value;
+			root->new_value = ch->new_value;
+		}
+		root->symbols++;
+		root->last = r->symbol_no;
+	}
 	r->changes++;
 	if (ch->cls == MV_CLASS_ADDITIVE)
 		r->additive++;
 	else
 		r->layout++;
+	if (r->max_changes && r->changes > r->max_changes)
+		return 0;
 	if (!r->o->json) {
 		printf("  %s: %s\n", mv_change_class_name(ch->cls), ch->text);
 		return 0;
@@ -336,6 +398,7 @@ static bool explain_symbol(struct run *r, const char *name, bool has_old_crc, u3
 	if (!crc_changed && !fp_changed && !force)
 		return false;
 	r->listed++;
+	r->symbol_no++;
 	r->changes = 0;
 	r->first_change = true;
 	if (r->o->json) {
@@ -371,8 +434,11 @@ static bool explain_symbol(struct run *r, const char *name, bool has_old_crc, u3
 			cat = CAT_DIFF_EMPTY;
 	} else if (both) {
 		cat = CAT_IDENTICAL;
+	} else if (old_id || new_id) {
+		cat = CAT_ONE_SIDE;
 	} else {
-		cat = old_id || new_id ? CAT_ONE_SIDE : CAT_NO_BTF;
+		cat = r->new.ks.symvers && !symvers_in_vmlinux(r->new.ks.symvers, name) &&
+		      has_new_crc ? CAT_MODULE_EXPORT : CAT_NO_BTF;
 	}
 	if (both && crc_changed) {
 		r->crc_btf_both++;
@@ -385,19 +451,26 @@ static bool explain_symbol(struct run *r, const char *name, bool has_old_crc, u3
 		r->unexplained++;
 	}
 	if (r->o->json) {
-		printf("],\"explained\":%s,\"category\":", r->changes ? "true" : "false");
+		printf("],\"root_changes\":%u,\"explained\":%s,\"category\":", r->changes,
+		       r->changes ? "true" : "false");
 		if (r->changes || cat < 0)
 			printf("null");
 		else
 			json_string(category_names[cat]);
 		if (cat == CAT_DIFF_FAILED) {
 			printf(",\"error\":");
-			json_string(why);
+			json_string(why ?: "unknown");
 		}
 		printf("}");
+	} else if (r->max_changes && r->changes > r->max_changes) {
+		printf("  ... and %u more root changes (%s%s lists them all)\n",
+		       r->changes - r->max_changes,
+		       r->o->nr_symbols ? "--max-changes 0" : "--symbol ",
+		       r->o->nr_symbols ? "" : name);
 	} else if (!r->changes && cat >= 0) {
 		printf("  unexplained: %s%s%s\n", category_names[cat],
-		       cat == CAT_DIFF_FAILED ? ": " : "", cat == CAT_DIFF_FAILED ? why : "");
+		       cat == CAT_DIFF_FAILED ? ": " : "",
+		       cat == CAT_DIFF_FAILED && why ? why : "");
 	}
 	return true;
 }
@@ -489,7 +562,9 @@ static int explain_exports(struct run *r)
 		}
 		explain_symbol(r, name, has_old, crc, r->o->nr_symbols > 0);
 	}
-	if (r->old.ks.symvers && r->new.ks.symvers) {
+	if (r->o->nr_symbols)
+		r->skipped_modules = 0;	/* only the symbols named were looked at */
+	else if (r->old.ks.symvers && r->new.ks.symvers) {
 		struct name_list gone = { 0 };
 		void *garg[2] = { r, &gone };
 		u64 skipped = r->skipped_modules;
@@ -582,6 +657,51 @@ static void json_count(const char *key, u64 v, bool comma)
 	printf("%s\"%s\":%llu", comma ? "," : "", key, (unsigned long long)v);
 }
 
+/* Every distinct root change, the most reached first. */
+static void print_roots_json(const struct run *r)
+{
+	struct root **v = roots_sorted(&r->roots);
+	u64 i;
+
+	printf(",\"roots\":[");
+	for (i = 0; v && i < r->roots.used; i++) {
+		printf("%s{\"kind\":", i ? "," : "");
+		json_string(mv_change_kind_name(v[i]->kind));
+		printf(",\"class\":");
+		json_string(mv_change_class_name(v[i]->cls));
+		printf(",\"type\":");
+		json_string(v[i]->type ?: "");
+		printf(",\"item\":");
+		json_string(v[i]->item ?: "");
+		printf(",\"old\":%lld,\"new\":%lld,\"symbols\":%llu}",
+		       (long long)v[i]->old_value, (long long)v[i]->new_value,
+		       (unsigned long long)v[i]->symbols);
+	}
+	printf("]");
+	free(v);
+}
+
+/* The most reached root changes, in text. */
+static void print_roots_text(const struct run *r, unsigned int most)
+{
+	struct root **v = roots_sorted(&r->roots);
+	u64 i;
+
+	for (i = 0; v && i < r->roots.used && i < most; i++) {
+		printf("  %6llu %s  %s: %s", (unsigned long long)v[i]->symbols,
+		       v[i]->cls == MV_CLASS_ADDITIVE ? "additive" : "layout  ",
+		       v[i]->type ?: "", mv_change_kind_name(v[i]->kind));
+		if (v[i]->item && v[i]->item[0])
+			printf(" %s", v[i]->item);
+		printf(" (%lld -> %lld)\n", (long long)v[i]->old_value,
+		       (long long)v[i]->new_value);
+	}
+	if (r->roots.used > most)
+		printf("  ... and %llu more (--json lists them all)\n",
+		       (unsigned long long)(r->roots.used - most));
+	free(v);
+}
+
 static void print_summary_json(const struct run *r, const struct imports *im)
 {
 	unsigned int i;
@@ -618,6 +738,7 @@ static void print_summary_json(const struct run *r, const struct imports *im)
 	if (im)
 		json_count("imports_mismatched", im->mismatched, true);
 	printf("}");
+	print_roots_json(r);
 }
 
 static void print_summary(const struct run *r, const struct imports *im)
@@ -642,10 +763,14 @@ static void print_summary(const struct run *r, const struct imports *im)
 		first = false;
 	}
 	printf("%s\n", first ? "" : ")");
-	printf("root changes: %llu distinct (kind, type, member); ",
+	printf("root changes: %llu distinct (kind, type, member)",
 	       (unsigned long long)r->roots.used);
-	printf("on the paths listed, %llu additive and %llu layout-changing\n",
-	       (unsigned long long)r->additive, (unsigned long long)r->layout);
+	if (r->listed > 1 && r->roots.used) {
+		printf(", the most reached first (symbols reaching it, class, change):\n");
+		print_roots_text(r, 20);
+	} else {
+		printf("\n");
+	}
 	if (r->crc_btf_both)
 		printf("coverage: %llu of %llu %s\n",
 		       (unsigned long long)r->crc_btf_both_explained,
@@ -675,6 +800,9 @@ int explain_run(const struct explain_opts *o)
 		return 2;
 	r->o = o;
 	r->first = true;
+	/* A whole kernel: a few root changes per export (the summary counts them all). */
+	r->max_changes = o->max_changes >= 0 ? o->max_changes :
+			 o->module || o->nr_symbols ? 0 : 5;
 	if (o->module) {
 		if (ko_image_read(o->module, &img, err, sizeof(err))) {
 			fprintf(stderr, "modver-dump: %s\n", err);

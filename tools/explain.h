@@ -12,6 +12,7 @@ struct explain_opts {
 	const char *module;	/* NULL: every export */
 	const char **symbols;	/* --symbol, or none */
 	unsigned int nr_symbols;
+	int max_changes;	/* root changes printed per symbol; 0 all; -1 the default */
 };
 
 #ifndef KO_NO_COMPRESSION

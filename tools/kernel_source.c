@@ -498,9 +498,11 @@ static int open_one(const char *path, struct kernel_source *ks, char *err, size_
 		return how;
 	if (len >= 8 && !memcmp(d, "!<arch>\n", 8)) {
 		ret = ar_walk(d, len, deb_member, &w);
-		if (ret < 0)
-			snprintf(err, errlen, "%s", w.err[0] ? w.err :
-				 "not a readable Debian package");
+		if (ret < 0 && w.err[0])
+			snprintf(err, errlen, "%s", w.err);
+		else if (ret < 0)
+			snprintf(err, errlen, "%s: %s", path,
+				 "not a readable Debian package (ar archive)");
 		else if (!ks->btf && !ks->symvers)
 			snprintf(err, errlen, "%s: %s", path,
 				 "a package with neither a kernel image, a vmlinux nor a Module.symvers");

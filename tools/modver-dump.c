@@ -288,7 +288,7 @@ static int live_check(const struct dump *d)
 static void print_usage(void)
 {
 	fprintf(stderr, "%s\n",
-		"usage: modver-dump [--json] [--symvers Module.symvers]... [--policy refuse|warn|log] [--force-module-layout] [--kernel-format basic|extended] [--kernel-release RELEASE] [--arch x86_64|aarch64] [--struct-module-size BYTES] [--no-force-load] MODULE.ko[.xz|.zst]\n       modver-dump --live MODULE.ko[.xz|.zst]   (ask the running modver.ko: its dry run)\n       modver-dump --explain [--json] [--symbol NAME]... OLD NEW [MODULE.ko]   (what changed: OLD and NEW are kernels' BTF sources, OLD '-' for the module's stamp)\n       modver-dump --stamp --btf KERNEL [--output OUT.ko] [--json] MODULE.ko   (record the build kernel's types of the imports)\n       modver-dump --show-stamp [--json] MODULE.ko");
+		"usage: modver-dump [--json] [--symvers Module.symvers]... [--policy refuse|warn|log] [--force-module-layout] [--kernel-format basic|extended] [--kernel-release RELEASE] [--arch x86_64|aarch64] [--struct-module-size BYTES] [--no-force-load] MODULE.ko[.xz|.zst]\n       modver-dump --live MODULE.ko[.xz|.zst]   (ask the running modver.ko: its dry run)\n       modver-dump --explain [--json] [--symbol NAME]... [--max-changes N] OLD NEW [MODULE.ko]   (what changed: OLD and NEW are kernels' BTF sources, OLD '-' for the module's stamp)\n       modver-dump --stamp --btf KERNEL [--output OUT.ko] [--json] MODULE.ko   (record the build kernel's types of the imports)\n       modver-dump --show-stamp [--json] MODULE.ko");
 	exit(2);
 }
 
@@ -311,11 +311,12 @@ int main(int argc, char **argv)
 		{ "btf", required_argument, NULL, 'B' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "show-stamp", no_argument, NULL, 'W' },
+		{ "max-changes", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dump d = { .policy = MV_POLICY_REFUSE, .kernel_format = -1 };
-	struct explain_opts ex = { 0 };
+	struct explain_opts ex = { .max_changes = -1 };
 	bool explain = false, stamp = false, show_stamp = false;
 	const char *btf = NULL, *output = NULL;
 	struct mv_tables ext;
@@ -417,6 +418,15 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 			show_stamp = true;
+			break;
+		case 'M':
+			errno = 0;
+			ex.max_changes = strtol(optarg, &end, 10);
+			if (errno || *end || ex.max_changes < 0) {
+				fprintf(stderr, "modver-dump: invalid --max-changes '%s'\n",
+					optarg);
+				return 2;
+			}
 			break;
 		default:
 			print_usage();

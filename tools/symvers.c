@@ -177,6 +177,14 @@ bool symvers_crc(const struct symvers *s, const char *name, u32 *crc)
 	return true;
 }
 
+/* Is @name exported by vmlinux (not by a module)?  False when not exported at all. */
+bool symvers_in_vmlinux(const struct symvers *s, const char *name)
+{
+	const struct symvers_entry *e = slot_for(s->slots, s->cap, name);
+
+	return e->name && e->in_vmlinux;
+}
+
 void symvers_free(struct symvers *s)
 {
 	u64 i;

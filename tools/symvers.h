@@ -15,6 +15,7 @@ u64 symvers_count(const struct symvers *s);
 typedef void (*symvers_fn)(const char *name, u32 crc, bool in_vmlinux, void *arg);
 void symvers_foreach(const struct symvers *s, symvers_fn fn, void *arg);
 bool symvers_crc(const struct symvers *s, const char *name, u32 *crc);
+bool symvers_in_vmlinux(const struct symvers *s, const char *name);
 void symvers_free(struct symvers *s);
 
 #endif /* SYMVERS_H */
