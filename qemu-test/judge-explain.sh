@@ -12,7 +12,9 @@
 #  - loads whose imports all match read no BTF and spend no time explaining (the counters).
 explain_env=$(dirname "$2")/old-abi.env
 B=$(block explain)
-if [ -s "$explain_env" ]; then
+if [ -s "$explain_env" ] && [ -z "$B" ]; then
+	verdict explain		# the guest did not reach it: "no output"
+elif [ -s "$explain_env" ]; then
 	. "$explain_env"
 	# xseg TAG FILE: the lines of one load (guest-explain.sh's explain_load()).
 	xseg() {
@@ -111,7 +113,7 @@ if [ -s "$explain_env" ]; then
 	nl=$(xcounter "log-stamped-$first" explanations)
 	first_us=$(( ${t1:-0} / 1000 ))
 	later_us=$(( (${tl:-0} - ${t0:-0}) / 1000 ))
-	verdict explain "$OLD_KREL modules ($OLD_MODULES) on $KREL: $stamped_syms mismatching imports, $explained_syms explained with $roots_seen root changes shown; first load's explanations ${first_us} us for $n1 (BTF read included), the same load later ${later_us} us for $(( ${nl:-0} - ${n0:-0} )); $(xcounter end btf_reads) BTF reads, $(( $(xcounter "warn-stamped-$first" btf_bytes) / 1024 )) KiB held"
+	verdict explain "$OLD_KREL modules ($OLD_MODULES) on $KREL: $stamped_syms mismatching imports, $explained_syms explained with $roots_seen root changes shown; first load's explanations ${first_us} us for $n1 (BTF read included), the same load later ${later_us} us for $(( ${nl:-0} - ${n0:-0} )); $(xcounter end btf_reads) BTF reads, $(( $(xcounter "warn-stamped-$first" btf_bytes || true) + 0 )) bytes held"
 elif [[ $label == 6.12/* ]]; then
 	fail "no old-ABI modules were built for this kernel (scripts/old-abi.sh)"
 	verdict explain
