@@ -143,6 +143,7 @@ static void modver_load_release(struct modver_load *load)
 	load->extra_count = 0;
 	modver_rules_put(load->rules);
 	load->rules = NULL;
+	modver_explain_release(load);
 	modver_record_put(load->record);
 	load->record = NULL;
 }
@@ -402,6 +403,12 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 	mv_forbid_forced_load(&verdict, IS_ENABLED(CONFIG_MODULE_FORCE_LOAD));
 	repeat = modver_repeated(load, symname, &verdict);
 	modver_account(load, mod, symname, &verdict, repeat);
+	/*
+	 * After the verdict is final and accounted: an explanation decides nothing.  Mismatches
+	 * only (never module_layout), once per symbol per load; matches never get here.
+	 */
+	if (!repeat && verdict.outcome == MV_MISMATCH && !layout && crc)
+		modver_explain(load, info->hdr, info->len, symname, crc, load->last_logged);
 	if (load == &untracked)
 		modver_load_release(load);
 	modver_stat_add(MODVER_STAT_CHECK_NS, ktime_get_ns() - start);
@@ -555,6 +562,7 @@ static void __exit modver_exit(void)
 	 * modver's text.
 	 */
 	synchronize_rcu_tasks();
+	modver_explain_exit();
 	modver_lock_exit();
 	modver_dry_run_exit();
 	modver_lookup_exit();

@@ -75,8 +75,11 @@ void modver_loader_selection(const struct modver_load_info *info, struct mv_sele
 #define MODVER_BTF_MAX_BYTES	(256U << 20)
 #define MODVER_NO_BTF_HINT	" (no CONFIG_DEBUG_INFO_BTF, or sysfs not at /sys?)"
 
-/* Read the whole of @path into a vmalloc()ed buffer; on failure @why says what failed. */
-static int modver_read_file(const char *path, void **data, size_t *len, char *why, size_t size)
+/*
+ * Read the whole of @path (a BTF file under /sys/kernel/btf/) into a vmalloc()ed buffer; on
+ * failure @why says what failed.  Process context, may sleep.  Also used by modver_explain.c.
+ */
+int modver_read_file(const char *path, void **data, size_t *len, char *why, size_t size)
 {
 	struct file *file;
 	loff_t bytes, pos = 0;

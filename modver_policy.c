@@ -211,6 +211,7 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 
 	if (v->action == MV_ADMIT_TAINT)
 		modver_taint(mod);
+	load->last_logged = false;
 	if (repeat)
 		return;
 	mv_tally_add(&load->tally, v);
@@ -230,7 +231,28 @@ void modver_account(struct modver_load *load, struct module *mod, const char *sy
 		}
 		load->reported++;
 	}
-	modver_log(modver_severity(load->policy, v->rule, v->action), "%s\n", line);
+	load->last_severity = modver_severity(load->policy, v->rule, v->action);
+	load->last_logged = true;
+	modver_log(load->last_severity, "%s\n", line);
+}
+
+/**
+ * modver_log_explanation() - a line of a mismatch's explanation (modver_explain.c)
+ * @load: the load whose last verdict line (modver_account()) it follows, at the same severity
+ * @fmt: the line, with its newline
+ *
+ * Process context.
+ */
+void modver_log_explanation(const struct modver_load *load, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	modver_log(load->last_severity, "%pV", &vaf);
+	va_end(args);
 }
 
 /* Add a load's symbol verdicts to the cumulative counters, once per load rather than per call. */

@@ -81,6 +81,43 @@ void modver_record_put(struct modver_record *rec)
 	}
 }
 
+/*
+ * Make room for one more line (MV_RECORD_LINE_MAX bytes and its '\n') in a record being built.
+ * Process context, may sleep.  Return: false past MODVER_RECORD_TEXT_MAX or without memory (the
+ * line is then counted as omitted).
+ */
+static bool modver_record_room(struct modver_record *rec)
+{
+	size_t need = rec->len + MV_RECORD_LINE_MAX + 1, cap;
+	char *grown;
+
+	if (need <= rec->cap)
+		return true;
+	cap = max_t(size_t, rec->cap * 2, 2 * MV_RECORD_LINE_MAX);
+	while (cap < need)
+		cap *= 2;
+	if (cap > MODVER_RECORD_TEXT_MAX)
+		goto omit;
+	grown = krealloc(rec->text, cap, GFP_KERNEL | __GFP_NOWARN);
+	if (!grown)
+		goto omit;
+	rec->text = grown;
+	rec->cap = cap;
+	return true;
+omit:
+	rec->omitted++;
+	return false;
+}
+
+/* The line just formatted at the end of @rec's text becomes part of it. */
+static void modver_record_commit(struct modver_record *rec)
+{
+	size_t n = strlen(rec->text + rec->len);
+
+	rec->text[rec->len + n] = '\n';
+	rec->len += n + 1;
+}
+
 /**
  * modver_record_add() - append one verdict line to a record being built
  * @rec: the record; owned by the caller, not yet published
@@ -96,28 +133,34 @@ void modver_record_put(struct modver_record *rec)
 void modver_record_add(struct modver_record *rec, const char *kind, const char *module,
 		       const char *sym, const struct mv_verdict *v)
 {
-	size_t need = rec->len + MV_RECORD_LINE_MAX + 1, cap, n;
-	char *grown;
-
-	if (need > rec->cap) {
-		cap = max_t(size_t, rec->cap * 2, 2 * MV_RECORD_LINE_MAX);
-		while (cap < need)
-			cap *= 2;
-		if (cap > MODVER_RECORD_TEXT_MAX)
-			goto omit;
-		grown = krealloc(rec->text, cap, GFP_KERNEL | __GFP_NOWARN);
-		if (!grown)
-			goto omit;
-		rec->text = grown;
-		rec->cap = cap;
-	}
+	if (!modver_record_room(rec))
+		return;
 	mv_format_record_symbol(rec->text + rec->len, MV_RECORD_LINE_MAX, kind, module, sym, v);
-	n = strlen(rec->text + rec->len);
-	rec->text[rec->len + n] = '\n';
-	rec->len += n + 1;
-	return;
-omit:
-	rec->omitted++;
+	modver_record_commit(rec);
+}
+
+/**
+ * modver_record_add_explain() - append one explanation line (mv_format_record_explain())
+ * @rec: the record; owned by the caller, not yet published
+ * @module: the module's name
+ * @sym: the mismatching symbol
+ * @stamp: "valid", "unstamped" or "invalid"
+ * @root: which root change the line names (1-based), 0: none
+ * @roots: how many were found
+ * @class: the change's class, or "none"
+ * @text: free text
+ *
+ * Process context, may sleep; formatted in place, as modver_record_add() does.
+ */
+void modver_record_add_explain(struct modver_record *rec, const char *module, const char *sym,
+			       const char *stamp, u32 root, u32 roots, const char *class,
+			       const char *text)
+{
+	if (!modver_record_room(rec))
+		return;
+	mv_format_record_explain(rec->text + rec->len, MV_RECORD_LINE_MAX, module, sym, stamp,
+				 root, roots, class, text);
+	modver_record_commit(rec);
 }
 
 /* Fill in a record's first line; @h->omitted is taken from the record. Any context. */

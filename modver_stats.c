@@ -24,11 +24,20 @@ static const char *const modver_stat_names[MODVER_STAT_COUNT] = {
 	[MODVER_STAT_ADMITTED_OFFENCES] = "modules_admitted_with_offences",
 	[MODVER_STAT_HANDED_BACK] = "handed_back",
 	[MODVER_STAT_CHECK_NS] = "check_time_ns",
+	[MODVER_STAT_EXPLAINED] = "explanations",
+	[MODVER_STAT_EXPLAIN_NS] = "explain_time_ns",
+	[MODVER_STAT_BTF_READS] = "btf_reads",
+	[MODVER_STAT_BTF_BYTES] = "btf_bytes",
 };
 
 void modver_stat_add(enum modver_stat stat, u64 n)
 {
 	atomic64_add(n, &modver_stats[stat]);
+}
+
+void modver_stat_sub(enum modver_stat stat, u64 n)
+{
+	atomic64_sub(n, &modver_stats[stat]);
 }
 
 struct modver_stat_attribute {

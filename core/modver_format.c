@@ -311,3 +311,52 @@ void mv_format_record_head(char *buf, size_t size, const struct mv_record_head *
 	else
 		mv_append(buf, size, &n, "%d", h->result);
 }
+
+/*
+ * Append free text (the last field of a line): spaces are kept, every other byte that could break
+ * the line (control and non-ASCII bytes, '\\') is written as \xNN.  Cut at MV_RECORD_LINE_MAX.
+ */
+static void mv_append_text(char *buf, size_t size, size_t *n, const char *s)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; s[i] && i < MV_RECORD_LINE_MAX; i++) {
+		c = (unsigned char)s[i];
+		if (c >= ' ' && c < 0x7f && c != '\\')
+			mv_append(buf, size, n, "%c", c);
+		else
+			mv_append(buf, size, n, "\\x%02x", c);
+	}
+}
+
+/**
+ * mv_format_record_explain() - one explanation of a mismatch as a report line
+ * @buf: output
+ * @size: its size (MV_RECORD_LINE_MAX is always enough)
+ * @module: the module's name
+ * @sym: the mismatching symbol
+ * @stamp: "valid", "unstamped" or "invalid" (the module's .modver_stamp section)
+ * @root: which root change this line names (1-based), 0 for a line that names none
+ * @roots: how many root changes were found
+ * @class: the change's class ("additive", "layout"), or "none"
+ * @text: what changed, free text (spaces kept)
+ *
+ * "explain module=M name=S stamp=T root=I/N class=C text=...", where text= is the last field and
+ * runs to the end of the line.  Documented in docs/reference.md; keep it stable.
+ */
+void mv_format_record_explain(char *buf, size_t size, const char *module, const char *sym,
+			      const char *stamp, u32 root, u32 roots, const char *class,
+			      const char *text)
+{
+	size_t n = 0;
+
+	if (size)
+		buf[0] = '\0';
+	mv_append(buf, size, &n, "explain module=");
+	mv_append_escaped(buf, size, &n, module);
+	mv_append(buf, size, &n, " name=");
+	mv_append_escaped(buf, size, &n, sym);
+	mv_append(buf, size, &n, " stamp=%s root=%u/%u class=%s text=", stamp, root, roots, class);
+	mv_append_text(buf, size, &n, text);
+}

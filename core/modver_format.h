@@ -57,6 +57,9 @@ struct mv_record_head {
 void mv_format_record_symbol(char *buf, size_t size, const char *kind, const char *module,
 			     const char *sym, const struct mv_verdict *v);
 void mv_format_record_head(char *buf, size_t size, const struct mv_record_head *h);
+void mv_format_record_explain(char *buf, size_t size, const char *module, const char *sym,
+			      const char *stamp, u32 root, u32 roots, const char *class,
+			      const char *text);
 void mv_format_summary(char *buf, size_t size, const char *module, const struct mv_tally *t,
 		       enum mv_table_kind kind, enum mv_policy policy, int load_ret);
 

@@ -19,6 +19,7 @@
 #include "modver_rules.h"
 
 struct modver_record;
+struct modver_explain_load;
 
 /* A published rule list (modver_ruleset.c); immutable, freed by its last reference. */
 struct modver_rule_set {
@@ -67,6 +68,9 @@ struct modver_load {
 	struct mv_cursor extra_cursor[2];
 	void *extra_index_mem[2];
 	struct mv_tally tally;
+	struct modver_explain_load *explain;	/* modver_explain.c, from the first mismatch on */
+	bool last_logged;	/* the last verdict's line was printed (modver_account()) */
+	u8 last_severity;	/* and at this severity: explanations follow it at the same */
 	u32 reported;		/* per-symbol lines printed for this load */
 	u32 unreported;		/* per-symbol lines left out once MODVER_REPORT_MAX were printed */
 	u64 last_hash;		/* the previous call's symbol name, hashed */
@@ -83,10 +87,15 @@ enum modver_stat {
 	MODVER_STAT_ADMITTED_OFFENCES,
 	MODVER_STAT_HANDED_BACK,
 	MODVER_STAT_CHECK_NS,	/* time spent in the replacement check_version() */
+	MODVER_STAT_EXPLAINED,	/* mismatches explained from a stamp (modver_explain.c) */
+	MODVER_STAT_EXPLAIN_NS,	/* time spent on them, live BTF reads included */
+	MODVER_STAT_BTF_READS,	/* live BTF blobs read and indexed for explanations */
+	MODVER_STAT_BTF_BYTES,	/* memory explanations hold now (a gauge, not a total) */
 	MODVER_STAT_COUNT,
 };
 
 void modver_stat_add(enum modver_stat stat, u64 n);
+void modver_stat_sub(enum modver_stat stat, u64 n);
 int modver_stats_init(void);
 void modver_stats_exit(void);
 struct kobject *modver_sysfs_dir(void);
@@ -108,6 +117,9 @@ struct modver_record *modver_record_alloc(void);
 void modver_record_put(struct modver_record *rec);
 void modver_record_add(struct modver_record *rec, const char *kind, const char *module,
 		       const char *sym, const struct mv_verdict *v);
+void modver_record_add_explain(struct modver_record *rec, const char *module, const char *sym,
+			       const char *stamp, u32 root, u32 roots, const char *class,
+			       const char *text);
 void modver_record_finish(struct modver_record *rec, struct mv_record_head *h);
 void modver_record_publish(struct modver_record *rec, struct mv_record_head *h);
 size_t modver_record_length(const struct modver_record *rec);
@@ -135,7 +147,14 @@ bool modver_load_unverified(struct task_struct *task);
 int modver_others_prepare(const void *image, u64 len, struct mv_tables *kernel,
 			  struct mv_tables extra[2], struct mv_cursor cursors[2], void *mem[2]);
 
+/* modver_explain.c */
+void modver_explain(struct modver_load *load, const void *image, u64 len, const char *sym,
+		    const u32 *crc, bool logged);
+void modver_explain_release(struct modver_load *load);
+void modver_explain_exit(void);
+
 /* modver_layout.c */
+int modver_read_file(const char *path, void **data, size_t *len, char *why, size_t size);
 int modver_layout_verify(void);
 void modver_loader_selection(const struct modver_load_info *info, struct mv_selection *sel);
 
@@ -145,6 +164,7 @@ bool modver_force_layout_now(void);
 bool modver_tables_all_now(void);
 void modver_account(struct modver_load *load, struct module *mod, const char *sym,
 		    const struct mv_verdict *v, bool repeat);
+__printf(2, 3) void modver_log_explanation(const struct modver_load *load, const char *fmt, ...);
 void modver_report_summary(struct modver_load *load, int load_ret);
 void modver_count_symbols(const struct mv_tally *t);
 void modver_count_handed_back(const void *info);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The modver:modver_verdict trace event: one per symbol check, with both CRCs, the outcome and
- * the action, for trace-cmd, perf and bpftrace users.  Names are copied into fixed arrays (an
- * extended-table name longer than the array is cut short in the event, not in the check).
+ * the action, for trace-cmd, perf and bpftrace users; and modver:modver_explain, one per line of
+ * a mismatch's explanation (modver_explain.c: what changed, from the module's stamp and the live
+ * kernel's BTF).  Names are copied into fixed arrays (an extended-table name longer than the array
+ * is cut short in the event, not in the check; an explanation longer than its array likewise).
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM modver
@@ -14,6 +16,8 @@
 #include <linux/tracepoint.h>
 
 #define MODVER_TRACE_NAME_LEN	128
+#define MODVER_TRACE_WORD_LEN	16
+#define MODVER_TRACE_TEXT_LEN	768
 
 TRACE_EVENT(modver_verdict,
 	    TP_PROTO(const char *module, const char *symbol, const struct mv_verdict *v),
@@ -45,6 +49,29 @@ TRACE_EVENT(modver_verdict,
 				       { MV_UNRESOLVED, "unresolved" }),
 		      __print_symbolic(__entry->action, { MV_ADMIT, "admit" },
 				       { MV_ADMIT_TAINT, "admit_taint" }, { MV_REFUSE, "refuse" }))
+);
+
+TRACE_EVENT(modver_explain,
+	    TP_PROTO(const char *module, const char *symbol, const char *stamp, u32 root, u32 roots,
+		     const char *class, const char *text),
+	    TP_ARGS(module, symbol, stamp, root, roots, class, text),
+	    TP_STRUCT__entry(__array(char, module, MODULE_NAME_LEN)
+			     __array(char, symbol, MODVER_TRACE_NAME_LEN)
+			     __array(char, stamp, MODVER_TRACE_WORD_LEN)
+			     __field(u32, root)
+			     __field(u32, roots)
+			     __array(char, class, MODVER_TRACE_WORD_LEN)
+			     __array(char, text, MODVER_TRACE_TEXT_LEN)),
+	    TP_fast_assign(strscpy(__entry->module, module, MODULE_NAME_LEN);
+			   strscpy(__entry->symbol, symbol, MODVER_TRACE_NAME_LEN);
+			   strscpy(__entry->stamp, stamp, MODVER_TRACE_WORD_LEN);
+			   __entry->root = root;
+			   __entry->roots = roots;
+			   strscpy(__entry->class, class, MODVER_TRACE_WORD_LEN);
+			   strscpy(__entry->text, text, MODVER_TRACE_TEXT_LEN);),
+	    TP_printk("module=%s symbol=%s stamp=%s root=%u/%u class=%s text=%s",
+		      __entry->module, __entry->symbol, __entry->stamp, __entry->root,
+		      __entry->roots, __entry->class, __entry->text)
 );
 
 #endif /* MODVER_TRACE_H */

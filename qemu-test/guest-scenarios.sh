@@ -537,6 +537,9 @@ try $P/load-time $P/mv_collide.ko mv_collide 9
 quiet_rmmod modver
 end
 
+# Issue 14: load-time explanations for real modules of an older ABI (Debian 6.12 payloads only).
+[ -f $P/guest-explain.sh ] && [ -f $P/old-abi/list ] && . $P/guest-explain.sh
+
 # The lock, last: a locked modver stays loaded until reboot.  Where the kernel has lockdown, first
 # lockdown's refusals of weaker settings, then a lock taken at run time; without it, the lock
 # given as a load-time parameter.  (Lockdown also refuses every later unsigned insmod.)

@@ -798,6 +798,9 @@ checks=$((checks + 1))
 	fail "32,768 colliding names: modver ${modver_us:-?} us against stock ${stock_us:-?} us (limit 2x)"
 verdict collide-time "32,768 FNV-colliding names: stock ${stock_us:-?} us, modver ${modver_us:-?} us (medians of 9)"
 
+# Issue 14: load-time explanations (Debian 6.12 only; the scenario's own file).
+. "$(dirname "$0")/judge-explain.sh"
+
 B=$clean_log
 has "@@EXIT 0"
 # BUG: and WARNING: cover KASAN, lockdep and sleep-in-atomic reports; UBSAN has its own.  The

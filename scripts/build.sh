@@ -261,6 +261,10 @@ fi
 # A compressed module, as Debian ships them, for the dry run (which wants the plain image).
 xz -c "$out/payload/mv_clean.ko" >"$out/payload/mv_clean.ko.xz"
 
+# Real modules of an older ABI, stamped and not, for the load-time explanation scenario (Debian
+# 6.12 only; issue 14): scripts/old-abi.sh, qemu-test/guest-explain.sh, qemu-test/judge-explain.sh.
+bash "$MODVER_ROOT/scripts/old-abi.sh" "$envfile" "$out" >&2 ||
+	say "no old-ABI modules for $KREL: the explain scenario will be missing"
 # What the scenarios must find in the log: the CRCs on both sides of each offence.
 symvers_crc() { awk -v s="$2" '$2 == s { print $1; exit }' "$1"; }
 ko_crc() {

@@ -1182,6 +1182,25 @@ static void test_record_format(void)
 	CHECK(strstr(line, " source=dry_run ") && strstr(line, " result=none"));
 }
 
+/* The report's explanation line: text= is last and keeps its spaces; the rest is escaped. */
+static void test_explain_format(void)
+{
+	char line[MV_RECORD_LINE_MAX], longtext[3 * MV_RECORD_LINE_MAX];
+
+	mv_format_record_explain(line, sizeof(line), "hangcheck_timer", "param_ops_int", "valid", 1,
+				 2, "layout", "struct bus_type: member need_parent_lock removed");
+	CHECK_LINE(line,
+		   "explain module=hangcheck_timer name=param_ops_int stamp=valid root=1/2 class=layout text=struct bus_type: member need_parent_lock removed");
+	mv_format_record_explain(line, sizeof(line), "a b", "c", "unstamped", 0, 0, "none",
+				 "tab\there\\ \x7f");
+	CHECK_LINE(line,
+		   "explain module=a\\x20b name=c stamp=unstamped root=0/0 class=none text=tab\\x09here\\x5c \\x7f");
+	memset(longtext, 'x', sizeof(longtext) - 1);
+	longtext[sizeof(longtext) - 1] = '\0';
+	mv_format_record_explain(line, sizeof(line), "m", "s", "valid", 1, 1, "additive", longtext);
+	CHECK(strlen(line) == sizeof(line) - 1);
+}
+
 /* The loader's order of checks: undefined symbols in symbol-table order; .modinfo tags. */
 static void test_elf_symbols(void)
 {
@@ -1232,6 +1251,7 @@ int main(void)
 	run("rules-limits", test_rules_limits);
 	run("rules-apply-offences-layout-malformed", test_rules_apply);
 	run("report-line-format-escaping", test_record_format);
+	run("report-explain-line-format", test_explain_format);
 	run("elf-sections-modinfo-symtab", test_elf_symbols);
 	if (failures) {
 		printf("unit tests: %d failed\n", failures);
