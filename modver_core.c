@@ -434,7 +434,6 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 					 struct module *mod, const u32 *crc)
 {
 	struct modver_load *load = modver_load_of(current);
-	bool layout = !strcmp(symname, MV_LAYOUT_SYMBOL);
 	struct modver_load untracked;
 	struct mv_verdict verdict;
 	bool first = false;
@@ -454,7 +453,7 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 	}
 	/* The image does not move during a load; re-read the tables if it ever does. */
 	if (!load->started || load->image != info->hdr)
-		modver_load_start(load, info, mod, layout);
+		modver_load_start(load, info, mod, !strcmp(symname, MV_LAYOUT_SYMBOL));
 
 	mv_verify_symbol(&load->tables, &load->cursor, symname, crc, load->policy,
 			 load->force_layout, &verdict);

@@ -53,38 +53,43 @@ rm -rf "$payload"
 mkdir -p "$payload/lib/modules/$KREL" "$payload/bench"
 cp "$out/build/payload/modver.ko" "$payload/"
 cp "$moddir"/modules.order "$moddir"/modules.builtin* "$payload/lib/modules/$KREL/"
+# A module and what modprobe loads before it: its dependencies and its soft dependencies (btrfs
+# needs a crc32c implementation for libcrc32c's init; without it the load fails with "Unknown
+# symbol in module").
+with_deps() {
+	modprobe -d "$full" -S "$KREL" --show-depends "$1" | sed -n "s|^insmod $moddir/\([^ ]*\) *$|\1|p"
+}
 needed=()
 for m in $modules; do
-	path=$(modinfo -b "$full" -k "$KREL" -n "$m") || die "no module $m in $KREL"
-	needed+=("${path#"$moddir"/}")
-	deps=$(grep "^${path#"$moddir"/}:" "$moddir/modules.dep" | cut -d: -f2)
-	for d in $deps; do needed+=("$d"); done
+	modinfo -b "$full" -k "$KREL" -n "$m" >/dev/null || die "no module $m in $KREL"
+	while read -r rel; do needed+=("$rel"); done < <(with_deps "$m")
 done
 # The many-small-modules case: modules whose tables have 28-30 entries (Debian's median is 28),
 # none a dependency of another; drivers do nothing without their hardware; test, benchmark and
-# watchdog modules, which act at init, and KVM are left out.  Every third candidate in path
-# order.  Their dependencies are loaded once, before the runs, as the measured modules' are.
+# watchdog modules, which act at init, and KVM are left out.  100 spread evenly over the
+# candidates in path order.  Their dependencies are loaded once, before the runs, as the measured modules' are.
 many_list=$out/many.list
 if [ ! -s "$many_list" ]; then
-	cut -d: -f1 "$moddir/modules.dep" | grep -vE 'test|bench|torture|tcrypt|watchdog|wdt|kvm|/arch/' |
+	[ -f "$many_list.all.done" ] ||
+		cut -d: -f1 "$moddir/modules.dep" | grep -vE 'test|bench|torture|tcrypt|watchdog|wdt|kvm|/arch/' |
 		while read -r rel; do
 			n=$(modprobe --dump-modversions "$moddir/$rel" 2>/dev/null | wc -l)
 			[ "$n" -ge 28 ] && [ "$n" -le 30 ] && echo "$rel $n"
-		done >"$many_list.all"
+		done >"$many_list.all" && touch "$many_list.all.done"
 	# Drop candidates other candidates depend on: only the 100 themselves are loaded and removed.
 	awk 'NR == FNR { want[$1] = 1; next }
 	     { sub(":", ""); if ($1 in want) for (i = 2; i <= NF; i++) dep[$i] = 1 }
 	     END { for (m in want) if (!(m in dep)) print m }' "$many_list.all" "$moddir/modules.dep" |
 		sort >"$many_list.keep"
 	awk 'NR == FNR { keep[$1] = 1; next } $1 in keep' "$many_list.keep" "$many_list.all" |
-		sort | awk 'NR % 3 == 1' |
-		head -n "${MODVER_BENCH_MANY:-100}" >"$many_list.tmp" && mv "$many_list.tmp" "$many_list"
+		sort >"$many_list.tmp"
+	awk -v n="${MODVER_BENCH_MANY:-100}" -v t="$(wc -l <"$many_list.tmp")" \
+		'int((NR - 1) * n / t) != int(NR * n / t)' "$many_list.tmp" >"$many_list"
 fi
 many_paths=
 while read -r rel _; do
-	needed+=("$rel")
-	deps=$(grep "^$rel:" "$moddir/modules.dep" | cut -d: -f2)
-	for d in $deps; do needed+=("$d"); done
+	name=${rel##*/}
+	while read -r dep; do needed+=("$dep"); done < <(with_deps "${name%%.ko*}")
 	rel=${rel%.xz}
 	many_paths="$many_paths /lib/modules/$KREL/${rel%.zst}"
 done <"$many_list"
