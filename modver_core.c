@@ -39,8 +39,9 @@
  * Fail closed: a module notifier sees every load at MODULE_STATE_COMING.  If kprobes have been
  * disarmed (debugfs kprobes/enabled) or this load's check_version() calls never reached modver,
  * the load is refused under every policy, with a line saying why: modver did not verify it.
- * Where kprobes sit on ftrace, an ftrace ops of modver's own on check_version() is PERMANENT, so
- * the ftrace_enabled sysctl cannot switch the redirect off (as with a livepatch).
+ * Where kprobes sit on ftrace, an ftrace ops of modver's own is PERMANENT, so the ftrace_enabled
+ * sysctl cannot switch the redirect off (as with a livepatch); it is attached to a function of
+ * modver's that is never called, so check_version() keeps the probe's ops alone (modver_guard.c).
 
  * The loader may ask about one symbol more than once in a load (resolve_symbol_wait() retries
  * while the exporter is still coming): each time is decided, but counted, logged, reported and
