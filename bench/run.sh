@@ -67,9 +67,10 @@ cp "$out/build/modver/modver.ko" "$payload/"
 cp "$moddir"/modules.order "$moddir"/modules.builtin* "$payload/lib/modules/$KREL/"
 # A module and what modprobe loads before it: its dependencies and its soft dependencies (btrfs
 # needs a crc32c implementation for libcrc32c's init; without it the load fails with "Unknown
-# symbol in module").
+# symbol in module").  The host's modprobe.d is not the guest's: -C /dev/null.
 with_deps() {
-	modprobe -d "$full" -S "$KREL" --show-depends "$1" | sed -n "s|^insmod $moddir/\([^ ]*\) *$|\1|p"
+	modprobe -C /dev/null -d "$full" -S "$KREL" --show-depends "$1" |
+		sed -n "s|^insmod $moddir/\([^ ]*\).*|\1|p"
 }
 needed=()
 for m in $modules; do
