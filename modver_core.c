@@ -25,19 +25,23 @@
  *
  * A kretprobe on load_module() brackets each load: its entry handler takes a per-load record from
  * a pool modver allocated at init (nothing is allocated in the handler, and nothing lives in the
- * kretprobe's instance but a pointer), links it on a list keyed by the loading task, the
- * replacement finds it there, and the return handler prints the load's one summary line and
- * retires the record.  What a record holds is freed by a work item, in process context: on
- * PREEMPT_RT the allocator's locks sleep, and kprobe handlers run with preemption disabled.  A
- * task is inside at most one load_module() at a time, and several tasks can be inside at once, so
- * the list has a lock; a record's other fields belong to its task alone.  A load the kretprobe
+ * kretprobe's instance but a pointer), links it on a list keyed by the loading task and leaves a
+ * pointer to it in a slot chosen by a hash of the task; the replacement finds it through that
+ * slot (verified: the record must name the calling task; only on a miss does it walk the list,
+ * under its lock), and the return handler prints the load's one summary line, adds the load's
+ * figures to the counters once, and retires the record.  What a record holds is freed by a work
+ * item, in process context: on PREEMPT_RT the allocator's locks sleep, and kprobe handlers run
+ * with preemption disabled.  A task is inside at most one load_module() at a time, and several
+ * tasks can be inside at once, so the list has a lock and the slots are written with
+ * WRITE_ONCE()/cmpxchg(); a record's other fields belong to its task alone.  A load the kretprobe
  * missed (out of records or instances) is decided call by call, the same way, without a summary.
  *
  * Fail closed: a module notifier sees every load at MODULE_STATE_COMING.  If kprobes have been
  * disarmed (debugfs kprobes/enabled) or this load's check_version() calls never reached modver,
  * the load is refused under every policy, with a line saying why: modver did not verify it.
- * Where kprobes sit on ftrace, an ftrace ops of modver's own on check_version() is PERMANENT, so
- * the ftrace_enabled sysctl cannot switch the redirect off (as with a livepatch).
+ * Where kprobes sit on ftrace, an ftrace ops of modver's own is PERMANENT, so the ftrace_enabled
+ * sysctl cannot switch the redirect off (as with a livepatch); it is attached to a function of
+ * modver's that is never called, so check_version() keeps the probe's ops alone (modver_guard.c).
 
  * The loader may ask about one symbol more than once in a load (resolve_symbol_wait() retries
  * while the exporter is still coming): each time is decided, but counted, logged, reported and
@@ -52,9 +56,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/llist.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
@@ -68,6 +74,14 @@
 #include "modver_arch.h"
 
 #define MODVER_MAX_CONCURRENT_LOADS	64
+/* Slots that point at a loading task's record, chosen by a hash of the task (modver_load_of()). */
+#define MODVER_LOAD_HINT_BITS		6
+/*
+ * The check time is measured on a load's first call (which reads and indexes the tables) and on
+ * every MODVER_TIME_EVERY-th call after it; the calls in between are estimated from those, so that
+ * a check does not pay two clock reads.
+ */
+#define MODVER_TIME_EVERY		8
 
 static LIST_HEAD(modver_loads);
 /* Raw: taken from kprobe handlers, which run with preemption disabled (also on PREEMPT_RT). */
@@ -83,10 +97,33 @@ static LLIST_HEAD(modver_loads_retired);
 /* The check_version() probe is registered and enabled: loads from now on must reach modver. */
 static bool modver_redirect_armed;
 
+/*
+ * Hints, not an index: a slot holds the record last linked by a task that hashes there, or NULL.
+ * Written by the kretprobe handlers with WRITE_ONCE()/cmpxchg(), read without a lock.  The
+ * records are modver's own memory until exit, so a stale pointer is never a dangling one.
+ */
+static struct modver_load *modver_load_hint[1 << MODVER_LOAD_HINT_BITS];
+
+/**
+ * modver_load_of() - the record of the load the calling task is in
+ * @task: current (nothing else: the check below relies on it)
+ *
+ * The hint is verified, not trusted: a record names its task from modver_load_enter() until
+ * modver_load_leave(), both run by that task, and a task is inside one load_module() at a time,
+ * so a record that names current is current's load, whoever the slot was last written for.  A
+ * record that names another task (a collision, or one reused) sends the lookup to the list, under
+ * its lock.  Process or kprobe context.
+ *
+ * Return: the record, or NULL if the load is not tracked.
+ */
 static struct modver_load *modver_load_of(struct task_struct *task)
 {
 	struct modver_load *load, *found = NULL;
 	unsigned long flags;
+
+	load = READ_ONCE(modver_load_hint[hash_ptr(task, MODVER_LOAD_HINT_BITS)]);
+	if (load && READ_ONCE(load->task) == task)
+		return load;
 
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
 	list_for_each_entry(load, &modver_loads, node) {
@@ -98,6 +135,19 @@ static struct modver_load *modver_load_of(struct task_struct *task)
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
 	/* Only @task unlinks its own record, so it stays valid for @task after the unlock. */
 	return found;
+}
+
+/*
+ * The load's check time: its first call as measured, the others estimated from the ones measured
+ * (MODVER_TIME_EVERY).  Called when the load returns, by its task; any context.
+ */
+static u64 modver_load_check_ns(const struct modver_load *load)
+{
+	u64 ns = load->first_check_ns;
+
+	if (load->calls > 1 && load->timed_calls)
+		ns += div64_u64(load->timed_ns * (load->calls - 1), load->timed_calls);
+	return ns;
 }
 
 /*
@@ -117,13 +167,14 @@ static int modver_load_enter(struct kretprobe_instance *ri, struct pt_regs *regs
 	} while (test_and_set_bit_lock(slot, modver_load_busy));
 	load = &modver_load_pool[slot];
 	memset(load, 0, sizeof(*load));
-	load->task = current;
 	load->tracked = true;
 	load->redirect_armed = READ_ONCE(modver_redirect_armed);
+	WRITE_ONCE(load->task, current);
 	*(struct modver_load **)ri->data = load;
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
 	list_add(&load->node, &modver_loads);
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
+	WRITE_ONCE(modver_load_hint[hash_ptr(current, MODVER_LOAD_HINT_BITS)], load);
 	return 0;
 }
 
@@ -171,11 +222,16 @@ static int modver_load_leave(struct kretprobe_instance *ri, struct pt_regs *regs
 	struct modver_load *load = *(struct modver_load **)ri->data;
 	unsigned long flags;
 
+	/* No lookup finds the record from here on: it names no task, and no slot points at it. */
+	WRITE_ONCE(load->task, NULL);
+	cmpxchg(&modver_load_hint[hash_ptr(current, MODVER_LOAD_HINT_BITS)], load, NULL);
 	raw_spin_lock_irqsave(&modver_loads_lock, flags);
 	list_del(&load->node);
 	raw_spin_unlock_irqrestore(&modver_loads_lock, flags);
-	if (load->started)
+	if (load->started) {
+		modver_stat_add(MODVER_STAT_CHECK_NS, modver_load_check_ns(load));
 		modver_report_summary(load, (int)regs_return_value(regs));
+	}
 	llist_add(&load->retired, &modver_loads_retired);
 	queue_work(system_wq, &modver_reaper);
 	return 0;
@@ -194,6 +250,7 @@ static void modver_loads_release(void)
 	for_each_set_bit(slot, modver_load_busy, MODVER_MAX_CONCURRENT_LOADS)
 		modver_load_release(&modver_load_pool[slot]);
 	INIT_LIST_HEAD(&modver_loads);
+	memset(modver_load_hint, 0, sizeof(modver_load_hint));
 	bitmap_zero(modver_load_busy, MODVER_MAX_CONCURRENT_LOADS);
 }
 
@@ -378,21 +435,27 @@ static bool modver_repeated(struct modver_load *load, const char *sym, const str
 static noinline int modver_check_version(const struct modver_load_info *info, const char *symname,
 					 struct module *mod, const u32 *crc)
 {
-	u64 start = ktime_get_ns();
 	struct modver_load *load = modver_load_of(current);
-	bool layout = !strcmp(symname, MV_LAYOUT_SYMBOL);
 	struct modver_load untracked;
 	struct mv_verdict verdict;
+	bool first = false;
+	u64 start = 0, elapsed = 0;
 	bool repeat;
 
 	if (!load) {
 		/* Not bracketed by the kretprobe (out of instances): decide this call alone. */
 		memset(&untracked, 0, sizeof(untracked));
 		load = &untracked;
+		start = ktime_get_ns();
+	} else if (!load->started) {
+		first = true;
+		start = ktime_get_ns();
+	} else if (load->calls % MODVER_TIME_EVERY == 0) {
+		start = ktime_get_ns();
 	}
 	/* The image does not move during a load; re-read the tables if it ever does. */
 	if (!load->started || load->image != info->hdr)
-		modver_load_start(load, info, mod, layout);
+		modver_load_start(load, info, mod, !strcmp(symname, MV_LAYOUT_SYMBOL));
 
 	mv_verify_symbol(&load->tables, &load->cursor, symname, crc, load->policy,
 			 load->force_layout, &verdict);
@@ -403,15 +466,28 @@ static noinline int modver_check_version(const struct modver_load_info *info, co
 	mv_forbid_forced_load(&verdict, IS_ENABLED(CONFIG_MODULE_FORCE_LOAD));
 	repeat = modver_repeated(load, symname, &verdict);
 	modver_account(load, mod, symname, &verdict, repeat);
+	/* The check's own time, before any explanation (modver_explain() counts its own). */
+	if (start)
+		elapsed = ktime_get_ns() - start;
 	/*
 	 * After the verdict is final and accounted: an explanation decides nothing.  Mismatches
 	 * only (never module_layout), once per symbol per load; matches never get here.
 	 */
-	if (!repeat && verdict.outcome == MV_MISMATCH && !layout && crc)
+	if (!repeat && verdict.outcome == MV_MISMATCH && crc && strcmp(symname, MV_LAYOUT_SYMBOL))
 		modver_explain(load, info->hdr, info->len, symname, crc, load->last_logged);
-	if (load == &untracked)
+	if (load == &untracked) {
 		modver_load_release(load);
-	modver_stat_add(MODVER_STAT_CHECK_NS, ktime_get_ns() - start);
+		modver_stat_add(MODVER_STAT_CHECK_NS, elapsed);
+	} else {
+		/* Added to the counters once, when the load returns (modver_load_leave()). */
+		if (first) {
+			load->first_check_ns += elapsed;
+		} else if (start) {
+			load->timed_ns += elapsed;
+			load->timed_calls++;
+		}
+		load->calls++;
+	}
 
 	module_put(THIS_MODULE);
 	return verdict.action != MV_REFUSE;

@@ -4,9 +4,12 @@
  *
  * - Where kprobes sit on ftrace (x86_64), the check_version() probe is an ftrace ops, and writing
  *   0 to the ftrace_enabled sysctl would silently turn it into a no-op.  An ftrace ops of modver's
- *   own on the same function is PERMANENT, as livepatch's are: the kernel then refuses that write
- *   (EBUSY) for as long as modver is loaded.  On arm64 kprobes are breakpoints, which the sysctl
- *   does not touch.
+ *   own is PERMANENT, as livepatch's are: the kernel then refuses that write (EBUSY) for as long
+ *   as modver is loaded.  The kernel refuses it while any PERMANENT ops is registered, wherever it
+ *   is attached, so the pin sits on a function of modver's own that is never called, not on
+ *   check_version(): a second ops there would make every check_version() call go through
+ *   ftrace's list function, which tests each registered ops in turn, instead of the probe's ops
+ *   alone.  On arm64 kprobes are breakpoints, which the sysctl does not touch.
  * - Nothing can stop root from disarming every kprobe through debugfs (kprobes/enabled).  A
  *   canary kprobe on a function of modver's own tells, at each load, whether kprobes are armed;
  *   a module notifier at MODULE_STATE_COMING refuses, under every policy and with a line saying
@@ -87,6 +90,15 @@ static struct notifier_block modver_coming_nb = {
 };
 
 #ifdef CONFIG_KPROBES_ON_FTRACE
+/*
+ * Where the pin is attached: never called, so the pin costs nothing at run time.  Its address is
+ * taken, so it is emitted, with its ftrace call site.
+ */
+static noinline void modver_pin_site(void)
+{
+	WRITE_ONCE(modver_canary_calls, modver_canary_calls);
+}
+
 /* Never does anything: what matters is that it is registered, and PERMANENT. */
 static void modver_ftrace_pin(unsigned long ip, unsigned long parent_ip, struct ftrace_ops *op,
 			      struct ftrace_regs *fregs)
@@ -100,14 +112,17 @@ static struct ftrace_ops modver_pin_ops = {
 
 static bool modver_ftrace_pinned;
 
-/* Pin the redirect where it is an ftrace ops.  @redirect: registered, not yet enabled. */
+/*
+ * Pin the redirect where it is an ftrace ops.  @redirect: registered, not yet enabled.  Module
+ * init, process context.
+ */
 static int modver_pin_ftrace(struct kprobe *redirect)
 {
 	int err;
 
 	if (!(redirect->flags & KPROBE_FLAG_FTRACE))
 		return 0;
-	err = ftrace_set_filter_ip(&modver_pin_ops, (unsigned long)redirect->addr, 0, 0);
+	err = ftrace_set_filter_ip(&modver_pin_ops, (unsigned long)modver_pin_site, 0, 0);
 	if (!err)
 		err = register_ftrace_function(&modver_pin_ops);
 	if (err) {

@@ -517,9 +517,26 @@ void mv_cursor_init(const struct mv_tables *t, struct mv_cursor *c)
  */
 struct mv_hash_key mv_index_key;
 
-static u32 mv_hash(const char *s)
+/*
+ * Tables up to this size are indexed with FNV-1a, unkeyed, which costs a few instructions a byte
+ * where SipHash costs hundreds a name (for a median module of 28 entries, SipHash alone cost more
+ * than the kernel's whole scan).  Names chosen to collide can then all land in one run of slots,
+ * but a run that long is still shorter than MV_INDEX_MAX_PROBE: indexing and looking up such a
+ * table costs at most about n^2 compares (4,096), the order of the kernel's own scan of it.
+ */
+#define MV_INDEX_UNKEYED_MAX	64
+
+static u32 mv_hash(const struct mv_tables *t, const char *s)
 {
-	return (u32)mv_keyed_hash(s, strlen(s), &mv_index_key);
+	u32 h = 2166136261U;
+
+	if (t->count > MV_INDEX_UNKEYED_MAX)
+		return (u32)mv_keyed_hash(s, strlen(s), &mv_index_key);
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 16777619U;
+	}
+	return h;
 }
 
 /* Tables this small are scanned: an index would cost more than it saves. */
@@ -584,7 +601,7 @@ static enum mv_index_fill mv_index_fill(struct mv_tables *t, bool tolerate)
 		if (t->kind == MV_TABLE_EXTENDED)
 			off += strlen(name) + 1;
 		probe = 0;
-		for (slot = mv_hash(name) & t->index_mask; t->index_slots[slot];
+		for (slot = mv_hash(t, name) & t->index_mask; t->index_slots[slot];
 		     slot = (slot + 1) & t->index_mask) {
 			if (!strcmp(mv_indexed_name(t, t->index_slots[slot] - 1), name))
 				break;
@@ -739,7 +756,7 @@ bool mv_lookup(struct mv_tables *t, struct mv_cursor *c, const char *sym, struct
 		mv_index_complete(t);
 	if (t->index_slots) {
 		/* mv_index_build() put every name within MV_INDEX_MAX_PROBE of its slot. */
-		for (slot = mv_hash(sym) & t->index_mask, probe = 0;
+		for (slot = mv_hash(t, sym) & t->index_mask, probe = 0;
 		     t->index_slots[slot] && probe < MV_INDEX_MAX_PROBE;
 		     slot = (slot + 1) & t->index_mask, probe++) {
 			index = t->index_slots[slot] - 1;

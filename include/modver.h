@@ -58,6 +58,10 @@ struct modver_load {
 	struct modver_rule_set *rules;	/* likewise; a reference, NULL when there are none */
 	struct modver_record *record;	/* its report record, being built; NULL: none */
 	u64 start_time_ns;	/* wall clock at the first check */
+	u32 calls;		/* check_version() calls of this load so far */
+	u32 timed_calls;	/* calls after the first that were timed (MODVER_TIME_EVERY) */
+	u64 timed_ns;		/* their time */
+	u64 first_check_ns;	/* the first call's time (it reads and indexes the tables) */
 	const void *image;
 	void *index_mem;	/* the table's hash index (kmalloc), tracked loads only */
 	struct mv_tables tables;	/* the table the kernel would read */
@@ -86,7 +90,7 @@ enum modver_stat {
 	MODVER_STAT_REFUSED,
 	MODVER_STAT_ADMITTED_OFFENCES,
 	MODVER_STAT_HANDED_BACK,
-	MODVER_STAT_CHECK_NS,	/* time spent in the replacement check_version() */
+	MODVER_STAT_CHECK_NS,	/* time in the replacement check_version(), partly estimated */
 	MODVER_STAT_EXPLAINED,	/* mismatches explained from a stamp (modver_explain.c) */
 	MODVER_STAT_EXPLAIN_NS,	/* time spent on them, live BTF reads included */
 	MODVER_STAT_BTF_READS,	/* live BTF blobs read and indexed for explanations */
