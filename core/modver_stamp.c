@@ -185,6 +185,7 @@ static int mv_st_prepare(struct mv_st_build *b, const struct mv_btf_names *nx,
 			 u32 count, void *work, u64 work_bytes, const char **why)
 {
 	u32 i, id, k = 0;
+	u64 fp;
 
 	memset(b, 0, sizeof(*b));
 	b->btf = cl->btf;
@@ -204,9 +205,15 @@ static int mv_st_prepare(struct mv_st_build *b, const struct mv_btf_names *nx,
 			return -1;
 		}
 	memset(b->map, 0, mv_stamp_work_bytes(cl->btf));
+	/*
+	 * Fingerprinted here as well as in mv_stamp_build(), so that BTF the fingerprint finds
+	 * malformed fails mv_stamp_size() too: a size given means a stamp built (memoised, so
+	 * the second time costs nothing).
+	 */
 	for (i = 0; i < count; i++) {
 		id = mv_btf_symbol(nx, names[i]);
-		if (id && mv_closure_visit(cl, id, mv_st_mark, b)) {
+		if (id && (mv_closure_visit(cl, id, mv_st_mark, b) ||
+			   mv_closure_fingerprint(cl, id, &fp))) {
 			*why = "malformed BTF in a symbol's closure";
 			return -1;
 		}

@@ -147,8 +147,10 @@ static void stamp_round_trip(struct side *s, const char **names, u32 count)
 	}
 	out = malloc(size);
 	if (mv_stamp_build(&s->nx, &s->cl, "fuzz", names, count, work, wb, out, size, &written,
-			   &why))
+			   &why)) {
+		fprintf(stderr, "stamp of %u names sized, then not built: %s\n", count, why);
 		abort();
+	}
 	ob = mv_stamp_open_bytes(out, written);
 	mem = malloc(ob);
 	if (mv_stamp_open(&st, out, written, mem, ob, &why))

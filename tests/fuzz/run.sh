@@ -67,7 +67,8 @@ fi
 
 # BTF, split BTF and stamps: the closure core (fuzz_btf).  Seeds: the unit tests' blobs and stamps
 # (tests/unit_closure with MODVER_SEED_DIR), each BTF alone and followed by each split blob and
-# stamp, as [u32 base length][base][rest].
+# stamp, as [u32 base length][base][rest].  Every input the fuzzer ever failed on is kept in
+# tests/fuzz/regressions/btf/ and replayed first, as part of the corpus.
 mkdir -p "$dir/btf-corpus" "$dir/btf-seeds" "$dir/btf-artifacts" "$dir/btf-raw"
 rm -f "$dir/btf-raw"/*
 if make -s -C "$MODVER_ROOT/tests" unit_closure >>"$dir/build.log" 2>&1 &&
@@ -90,7 +91,8 @@ fi
 timed "fuzzing the BTF closure core and stamps for $seconds s" \
 	"$MODVER_ROOT/tests/fuzz/fuzz_btf" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
 	-rss_limit_mb=2048 -artifact_prefix="$dir/btf-artifacts/" -print_final_stats=1 \
-	"$dir/btf-corpus" "$dir/btf-seeds" >"$dir/btf.log" 2>&1
+	"$dir/btf-corpus" "$dir/btf-seeds" "$MODVER_ROOT/tests/fuzz/regressions/btf" \
+	>"$dir/btf.log" 2>&1
 rc=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/btf.log")
 speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/btf.log")
