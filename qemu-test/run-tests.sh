@@ -284,7 +284,7 @@ done
 
 seeds=()
 for d in "$MODVER_CACHE"/runs/*/payload; do [ -d "$d" ] && seeds+=("$d"); done
-timed "fuzzing the image parser" bash "$MODVER_ROOT/tests/fuzz/run.sh" \
+timed "fuzzing (image parser, kernel model, BTF core and stamps)" bash "$MODVER_ROOT/tests/fuzz/run.sh" \
 	"${MODVER_FUZZ_SECONDS:-60}" "${seeds[@]}" | tee -a "$results"
 for pid in "${differential_pids[@]}"; do wait "$pid"; done
 
