@@ -109,22 +109,6 @@ struct run {
 	u64 additive, layout;
 };
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static u64 hash_str(const char *s)
 {
 	u64 h = 1469598103934665603ULL;

@@ -15,6 +15,9 @@ struct explain_opts {
 	int max_changes;	/* root changes printed per symbol; 0 all; -1 the default */
 };
 
+/* modver-dump.c's, shared: @s as a JSON string literal on stdout. */
+void json_string(const char *s);
+
 #ifndef KO_NO_COMPRESSION
 int explain_run(const struct explain_opts *o);
 int stamp_run(const char *btf_spec, const char *module, const char *out, bool json);

@@ -49,7 +49,8 @@ struct dump {
 	bool first_json_verdict;
 };
 
-static void json_string(const char *s)
+/* A JSON string literal of @s on stdout (--explain's output uses it too). */
+void json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
